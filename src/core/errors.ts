@@ -21,6 +21,10 @@ export const ERROR_CODES = {
   PROVIDER_UNAVAILABLE: { http: 503, exit: 7 },
   ABORTED: { http: 499, exit: 130 },
   DATASET_INVALID: { http: 400, exit: 2 },
+  UNAUTHENTICATED: { http: 401, exit: 8 },
+  FORBIDDEN: { http: 403, exit: 8 },
+  PAYLOAD_TOO_LARGE: { http: 413, exit: 4 },
+  RATE_LIMITED: { http: 429, exit: 9 },
   INTERNAL: { http: 500, exit: 1 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 

@@ -1,0 +1,114 @@
+import type { Answer, Citation, Filter, Usage } from '../core/types.js';
+import type { ChatModel } from '../providers/types.js';
+import type { Retriever } from '../retrieval/retriever.js';
+import { buildRagPrompt, REFUSAL_TEXT } from './prompt.js';
+import { selectAnswerSentences } from './extractive.js';
+import { citationFor, citationsFromMarkers } from './cite.js';
+
+export interface AskOptions {
+  question: string;
+  retriever: Retriever;
+  /** Without a chat model the built-in extractive answerer composes the answer. */
+  chatModel?: ChatModel;
+  k?: number;
+  filter?: Filter;
+  /**
+   * Least weighted share of the question's terms the evidence must contain (0..1);
+   * below it Tailor refuses instead of guessing.
+   */
+  minSupport?: number;
+  maxTokens?: number;
+  temperature?: number;
+  systemPrompt?: string;
+  /** Receives answer text as it is generated (streaming). */
+  onText?: (delta: string) => void;
+  abortSignal?: AbortSignal;
+}
+
+export const DEFAULT_MIN_SUPPORT = 0.5;
+
+export async function ask(options: AskOptions): Promise<Answer> {
+  const started = performance.now();
+  const minSupport = options.minSupport ?? DEFAULT_MIN_SUPPORT;
+  const retrieval = await options.retriever.retrieve({
+    query: options.question,
+    k: options.k ?? 6,
+    filter: options.filter,
+    abortSignal: options.abortSignal,
+  });
+  const retrieved = retrieval.results;
+  const prompt = buildRagPrompt(options.question, retrieved, options.systemPrompt);
+  const extractive = selectAnswerSentences(options.question, retrieved);
+  const warnings = [...retrieval.warnings];
+  if (extractive.flaggedSkipped > 0) {
+    warnings.push(`${extractive.flaggedSkipped} retrieved sentence(s) read like instructions to a model; they were treated as data and not used as an answer.`);
+  }
+  const timingsMs: Record<string, number> = { retrieve: retrieval.timingsMs.total };
+  const trace = (generator: string, usage: Usage = {}) => ({
+    query: options.question,
+    retrieved,
+    prompt,
+    generator,
+    timingsMs: { ...timingsMs, total: performance.now() - started },
+    usage,
+    warnings,
+  });
+  const generator = options.chatModel ? `${options.chatModel.provider}:${options.chatModel.modelId}` : 'extractive';
+
+  if (retrieved.length === 0 || extractive.support < minSupport) {
+    const reason =
+      retrieved.length === 0
+        ? 'No passage matched the question.'
+        : `The best evidence covers ${(extractive.support * 100).toFixed(0)}% of the question's terms; at least ${(minSupport * 100).toFixed(0)}% is required (minSupport).`;
+    options.onText?.(REFUSAL_TEXT);
+    return { text: REFUSAL_TEXT, citations: [], refused: true, refusalReason: reason, trace: trace(generator) };
+  }
+
+  if (!options.chatModel) {
+    const citations: Citation[] = extractive.sentences.map((s, i) => citationFor(i + 1, retrieved[s.hit]!, s));
+    const text = citations.map((c) => `${c.quote} [${c.n}]`).join(' ');
+    options.onText?.(text);
+    timingsMs.generate = 0;
+    return { text, citations, refused: false, trace: trace(generator) };
+  }
+
+  const generateStarted = performance.now();
+  const { text, usage } = await generate(options.chatModel, options, prompt);
+  timingsMs.generate = performance.now() - generateStarted;
+  const refused = isRefusal(text);
+  const { citations, unknownMarkers } = citationsFromMarkers(text, retrieved);
+  if (unknownMarkers.length > 0) warnings.push(`The model cited sources that do not exist: [${unknownMarkers.join('], [')}].`);
+  if (!refused && citations.length === 0) warnings.push('The model gave no [n] citations; its answer is not grounded in a checked source.');
+  return {
+    text,
+    citations: refused ? [] : citations,
+    refused,
+    refusalReason: refused ? 'The model said the sources do not contain the answer.' : undefined,
+    trace: trace(generator, usage),
+  };
+}
+
+async function generate(model: ChatModel, options: AskOptions, prompt: ReturnType<typeof buildRagPrompt>): Promise<{ text: string; usage: Usage }> {
+  const call = { messages: prompt, maxTokens: options.maxTokens ?? 512, temperature: options.temperature ?? 0, abortSignal: options.abortSignal };
+  if (!options.onText) {
+    const { result, usage } = await model.doGenerate(call);
+    return { text: result.text.trim(), usage };
+  }
+  const { stream } = await model.doStream(call);
+  let text = '';
+  let usage: Usage = {};
+  for await (const part of stream) {
+    if (part.type === 'text-delta') {
+      text += part.text;
+      options.onText(part.text);
+    } else {
+      usage = part.usage;
+    }
+  }
+  return { text: text.trim(), usage };
+}
+
+function isRefusal(text: string): boolean {
+  const head = text.slice(0, 120).toLowerCase();
+  return head.startsWith("i don't know") || head.startsWith('i do not know') || head.includes('do not contain the answer');
+}

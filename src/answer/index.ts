@@ -1,0 +1,6 @@
+export * from './ask.js';
+export * from './prompt.js';
+export * from './extractive.js';
+export * from './cite.js';
+export * from './sentences.js';
+export * from './injection.js';

@@ -1,0 +1,23 @@
+import { type Block, type SplitLevel, type Structure, lineSpans, paragraphSpans } from './spans.js';
+
+const PROSE: SplitLevel[] = ['sentences', 'words'];
+const RECORD: SplitLevel[] = ['lines', 'sentences', 'words'];
+
+/** Plain text and PDF text: paragraphs at blank lines, cut at sentences then words when too long. */
+export function paragraphStructure(text: string): Structure {
+  return single(paragraphSpans(text, 0, text.length).map((span) => ({ ...span, section: 0, levels: PROSE })));
+}
+
+/** CSV as the loader emits it, one record per line: rows are packed whole. */
+export function rowStructure(text: string): Structure {
+  return single(lineSpans(text, 0, text.length).map((span) => ({ ...span, section: 0, levels: PROSE })));
+}
+
+/** JSON / JSONL as the loader emits them, records separated by blank lines: records are packed whole. */
+export function recordStructure(text: string): Structure {
+  return single(paragraphSpans(text, 0, text.length).map((span) => ({ ...span, section: 0, levels: RECORD })));
+}
+
+function single(blocks: Block[]): Structure {
+  return { blocks, sections: [[]] };
+}

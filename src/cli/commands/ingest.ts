@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { parsePiiKinds } from '../../ingest/redact.js';
+import { collect, globalFlags, printJson, progressFor, withWorkspace, type CliIo } from '../context.js';
+import { formatIngestReport } from '../output.js';
+
+export function registerIngest(program: Command, io: CliIo): void {
+  program
+    .command('ingest')
+    .description('index files and folders (Markdown, text, HTML, PDF, DOCX, CSV, JSON/JSONL)')
+    .argument('<paths...>', 'files or folders (folders are read recursively)')
+    .option('-c, --collection <name>', 'collection to add to', 'default')
+    .option('--redact <kinds>', 'replace personal data before storing: email,phone,iban,card,ip,ssn or all')
+    .option('--include <glob>', 'only files matching this glob (repeatable)', collect)
+    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect)
+    .option('--embedder <spec>', 'embedder for a new store: words (default), none, openai:<model>, gguf:<path>, model2vec:<dir>, onnx:<dir>')
+    .option('--max-bytes <n>', 'largest file to read', (v) => Number(v))
+    .option('--json', 'print the full report as JSON')
+    .action(async (paths: string[], flags, command: Command) => {
+      const all = { ...globalFlags(command), ...flags };
+      const redact = flags.redact ? parsePiiKinds(flags.redact) : undefined;
+      await withWorkspace(io, all, async ({ tailor }) => {
+        const progress = progressFor(io, all);
+        const report = await tailor.ingest({
+          paths: paths.map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
+          collection: flags.collection,
+          redact,
+          include: flags.include,
+          exclude: flags.exclude,
+          maxBytes: flags.maxBytes,
+          onProgress: progress.listener,
+        });
+        progress.stop();
+        if (flags.json) printJson(io, report);
+        else io.stdout.write(formatIngestReport(report) + '\n');
+        if (report.counts.failed > 0 && report.files.length === report.counts.failed) process.exitCode = 4;
+      });
+    });
+}

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { createTailor } from '../../tailor.js';
+import { openWorkspace, resolveCacheDir, resolveHome } from '../../workspace.js';
+import { createSqliteStore } from '../../index/sqlite-store.js';
+import { createChatModelFromSpec, createEmbedderFromSpec } from '../../providers/spec.js';
+import { createServer } from '../../server/index.js';
+import { globalFlags, loggerFor, type CliIo } from '../context.js';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  insecureOpen?: boolean;
+  llm?: string;
+  maxUploadMb: number;
+  maxFileMb: number;
+  rate: number;
+  burst: number;
+  traceFile?: boolean;
+}
+
+export function registerServe(program: Command, io: CliIo): void {
+  program
+    .command('serve')
+    .description('HTTP server: OpenAI-compatible /v1 API, Tailor REST API under /api, and the web UI')
+    .option('--port <n>', 'port (0 picks a free one)', (v) => Number(v), 8080)
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--insecure-open', 'allow binding a non-loopback address with no API keys (anyone can do anything)')
+    .option('--llm <spec>', 'chat model for answers and plain /v1 chat (default: the home\'s configured one)')
+    .option('--max-upload-mb <n>', 'largest upload request', (v) => Number(v), 200)
+    .option('--max-file-mb <n>', 'largest single uploaded file', (v) => Number(v), 50)
+    .option('--rate <n>', 'requests per second per key (0 = unlimited)', (v) => Number(v), 20)
+    .option('--burst <n>', 'burst size per key', (v) => Number(v), 60)
+    .option('--trace-file', 'also append every answer to <home>/traces.jsonl')
+    .action(async (flags: ServeFlags, command: Command) => {
+      const global = globalFlags(command);
+      const logger = loggerFor(io, { ...global, verbose: global.verbose });
+      const home = resolveHome(global.home, io.env, io.cwd);
+      // openWorkspace settles the config (and refuses embedder mismatches); the server then
+      // builds the same parts itself so /v1/embeddings and plain chat share those instances.
+      const workspace = await openWorkspace({ home, env: io.env, llm: flags.llm, logger });
+      await workspace.tailor.close();
+      const cacheDir = resolveCacheDir(io.env);
+      const embedder = await createEmbedderFromSpec(workspace.config.embedder, { env: io.env, cacheDir, logger });
+      const chatModel = await createChatModelFromSpec(workspace.config.llm, { env: io.env, cacheDir, logger });
+      const store = await createSqliteStore({ home, logger });
+      const tailor = createTailor({ store, embedder, chatModel, logger, fusion: workspace.config.fusion, chunking: workspace.config.chunking });
+      const server = createServer({
+        tailor, home, embedder, chatModel, logger, insecureOpen: flags.insecureOpen, traceFile: flags.traceFile,
+        limits: { maxUploadBytes: flags.maxUploadMb * 1048576, maxFileBytes: flags.maxFileMb * 1048576, ratePerSecond: flags.rate, rateBurst: flags.burst },
+      });
+      let running;
+      try {
+        running = await server.listen(flags.port, flags.host);
+      } catch (error) {
+        await tailor.close();
+        throw error;
+      }
+      const keyCount = server.deps.keys.list().length;
+      io.stdout.write(`Tailor server listening on ${running.url}\n`);
+      if (keyCount > 0) io.stdout.write(`API keys required (${keyCount} in ${server.deps.keys.path}); send "Authorization: Bearer <key>".\n`);
+      else io.stderr.write(`WARNING: no API keys configured: the server runs OPEN (every request acts as admin)${flags.insecureOpen ? ` on ${flags.host}` : ', on 127.0.0.1 only'}. Create one with: tailor keys create --role admin --collections "*" --name admin\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      io.stderr.write('Shutting down…\n');
+      await running.close();
+      await server.deps.jobs.idle();
+      await tailor.close();
+    });
+}

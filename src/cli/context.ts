@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { createLineLogger, silentLogger, type Logger } from '../core/logger.js';
+import { openWorkspace, resolveHome, type Workspace } from '../workspace.js';
+import { createProgress } from './progress.js';
+
+/** Everything the CLI touches of the outside world, injected so tests can run it in-process. */
+export interface CliIo {
+  stdout: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
+  stderr: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export interface GlobalFlags {
+  home?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+export function globalFlags(command: Command): GlobalFlags {
+  return command.optsWithGlobals() as GlobalFlags;
+}
+
+export function loggerFor(io: CliIo, flags: GlobalFlags): Logger {
+  if (flags.quiet) return silentLogger;
+  return createLineLogger((line) => io.stderr.write(line + '\n'), flags.verbose ? 'debug' : 'warn');
+}
+
+export function progressFor(io: CliIo, flags: GlobalFlags & { json?: boolean }) {
+  return createProgress(io.stderr as NodeJS.WriteStream, !flags.quiet);
+}
+
+export async function withWorkspace<T>(
+  io: CliIo,
+  flags: GlobalFlags & { embedder?: string; llm?: string },
+  run: (workspace: Workspace) => Promise<T>,
+): Promise<T> {
+  const workspace = await openWorkspace({
+    home: resolveHome(flags.home, io.env, io.cwd),
+    env: io.env,
+    embedder: flags.embedder,
+    llm: flags.llm,
+    logger: loggerFor(io, flags),
+  });
+  try {
+    return await run(workspace);
+  } finally {
+    await workspace.tailor.close();
+  }
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

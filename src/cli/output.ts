@@ -1,0 +1,48 @@
+import type { Answer, RetrievedChunk } from '../core/types.js';
+import type { IngestReport } from '../ingest/report.js';
+
+export function formatIngestReport(report: IngestReport): string {
+  const c = report.counts;
+  const lines = [
+    `Collection "${report.collection}": ${c.new} new, ${c.changed} changed, ${c.renamed} renamed, ${c.unchanged} unchanged, ${c.duplicate} duplicate, ${c.failed} failed`,
+    `${report.chunksAdded} chunks indexed${report.duplicateChunks ? `, ${report.duplicateChunks} duplicate chunks skipped` : ''} in ${(report.elapsedMs / 1000).toFixed(2)} s (${(report.bytesRead / 1048576).toFixed(2)} MB read)`,
+  ];
+  const redacted = Object.entries(report.redactions);
+  if (redacted.length > 0) lines.push(`Redacted: ${redacted.map(([kind, n]) => `${n} ${kind}`).join(', ')}`);
+  for (const file of report.files) {
+    if (file.status === 'failed') lines.push(`  failed     ${file.source}: [${file.error.code}] ${file.error.message}`);
+    if (file.status === 'duplicate') lines.push(`  duplicate  ${file.source} (${file.kind}, ${(file.similarity * 100).toFixed(0)}% like ${file.duplicateOf})`);
+    if (file.status === 'renamed') lines.push(`  renamed    ${file.renamedFrom} → ${file.source}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatHits(hits: RetrievedChunk[]): string {
+  return hits
+    .map((hit) => {
+      const where = [hit.document.source, hit.chunk.page !== undefined ? `p. ${hit.chunk.page}` : '', `chars ${hit.chunk.start}–${hit.chunk.end}`].filter(Boolean).join(', ');
+      const scores = [`score ${hit.score.toFixed(3)}`, hit.scores.bm25 !== undefined ? `bm25 ${hit.scores.bm25.toFixed(2)}` : '', hit.scores.vector !== undefined ? `cos ${hit.scores.vector.toFixed(3)}` : ''].filter(Boolean).join(' ');
+      const heading = hit.chunk.headingPath.length ? `  § ${hit.chunk.headingPath.join(' › ')}\n` : '';
+      return `${hit.rank}. ${hit.document.title}  (${where}; ${scores})\n${heading}   ${snippet(hit.chunk.text)}`;
+    })
+    .join('\n\n');
+}
+
+export function formatAnswer(answer: Answer): string {
+  const lines = [answer.text];
+  if (answer.refused && answer.refusalReason) lines.push(`(refused: ${answer.refusalReason})`);
+  if (answer.citations.length > 0) {
+    lines.push('', 'Sources:');
+    for (const c of answer.citations) {
+      const where = [c.source, c.page !== undefined ? `page ${c.page}` : '', `chars ${c.start}–${c.end}`].filter(Boolean).join(', ');
+      lines.push(`[${c.n}] ${c.title} — ${where}`, `    “${snippet(c.quote, 300)}”`);
+    }
+  }
+  for (const warning of answer.trace.warnings) lines.push(`warning: ${warning}`);
+  return lines.join('\n');
+}
+
+function snippet(text: string, max = 240): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : flat.slice(0, max - 1) + '…';
+}

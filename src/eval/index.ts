@@ -1,0 +1,3 @@
+export * from './beir.js';
+export * from './beir-data.js';
+export * from './metrics.js';

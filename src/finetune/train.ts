@@ -1,0 +1,168 @@
+import { basename, extname, resolve } from 'node:path';
+import { TailorError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { silentLogger } from '../core/logger.js';
+import type { FetchFunction } from '../providers/types.js';
+import { importDataset } from './datasets/api.js';
+import { createDatasetStore } from './datasets/store.js';
+import { createClusterExportTrainer, type ClusterExportSettings } from './export/index.js';
+import { nameFrom, assertName } from './names.js';
+import { createAdapterRegistry, isFile, sha256File, type AdapterManifest } from './registry.js';
+import { createOpenAIFineTuneTrainer } from './remote/openai-trainer.js';
+import type { Trainer, TrainOptions, TrainResult } from './trainer.js';
+import type { DatasetExample, DatasetFormat } from './types.js';
+
+export const TRAIN_BACKENDS = ['local', 'openai', 'axolotl', 'llama-factory'] as const;
+export type TrainBackend = (typeof TRAIN_BACKENDS)[number];
+
+/** The knobs every backend understands (each ignores, with a warning, what it cannot use). */
+export type TrainHyperparameters = Pick<
+  TrainOptions,
+  'method' | 'rank' | 'alpha' | 'targetModules' | 'epochs' | 'learningRate' | 'batchSize' | 'gradientAccumulation' | 'weightDecay' | 'maxSeqLen' | 'seed' | 'earlyStoppingPatience'
+>;
+
+export interface TrainAdapterOptions {
+  home: string;
+  /** GGUF path (local), model id (openai), or HF model id/folder (cluster exports). */
+  base: string;
+  /** A stored dataset's name, or a file to import first. */
+  dataset: string;
+  /** Format of a dataset file (default from its extension: .csv → csv, else chat). */
+  datasetFormat?: DatasetFormat;
+  backend?: TrainBackend;
+  /** Adapter name in the registry (default `<dataset>-<backend>-<time>`). */
+  name?: string;
+  hyperparameters?: TrainHyperparameters;
+  /** A ready trainer (tests, library users); otherwise one is made for `backend`. */
+  trainer?: Trainer;
+  /** Continue an interrupted run from its checkpoint (local) or job record (openai). */
+  resume?: boolean;
+  /** Where the files go (default the adapter's registry folder). */
+  outputDir?: string;
+  /** Environment for API keys (OPENAI_API_KEY, OPENAI_BASE_URL); passed in, never read globally. */
+  env?: Record<string, string | undefined>;
+  fetch?: FetchFunction;
+  cluster?: ClusterExportSettings;
+  remote?: { pollIntervalMs?: number; suffix?: string; learningRateMultiplier?: number };
+  logger?: Logger;
+  onProgress?: TrainOptions['onProgress'];
+  abortSignal?: AbortSignal;
+}
+
+export interface TrainAdapterResult {
+  adapter: AdapterManifest;
+  result: TrainResult;
+  warnings: string[];
+}
+
+/** Imports the trainer that runs in-process; it loads TensorFlow.js, so only when asked for. */
+async function createLocalTrainer(logger: Logger): Promise<Trainer> {
+  const specifier = './local/index.js';
+  let local: { createLocalLoraTrainer?: (settings: { logger?: Logger }) => Trainer };
+  try {
+    local = (await import(specifier)) as typeof local;
+  } catch (cause) {
+    throw new TailorError('PROVIDER_UNAVAILABLE', 'The local LoRA backend is not available in this build. Use --backend openai, axolotl or llama-factory.', { cause });
+  }
+  if (!local.createLocalLoraTrainer) throw new TailorError('PROVIDER_UNAVAILABLE', 'The local LoRA backend is not available in this build. Use --backend openai, axolotl or llama-factory.');
+  return local.createLocalLoraTrainer({ logger });
+}
+
+export async function createTrainerFor(backend: TrainBackend, options: Pick<TrainAdapterOptions, 'env' | 'fetch' | 'cluster' | 'remote' | 'logger'>): Promise<Trainer> {
+  const logger = options.logger ?? silentLogger;
+  switch (backend) {
+    case 'local':
+      return createLocalTrainer(logger);
+    case 'openai':
+      return createOpenAIFineTuneTrainer({ apiKey: options.env?.OPENAI_API_KEY, baseURL: options.env?.OPENAI_BASE_URL, fetch: options.fetch, logger, ...options.remote });
+    case 'axolotl':
+    case 'llama-factory':
+      return createClusterExportTrainer(backend, options.cluster);
+    default:
+      throw new TailorError('INVALID_ARGUMENT', `Unknown training backend "${backend as string}": use one of ${TRAIN_BACKENDS.join(', ')}.`);
+  }
+}
+
+/** A stored dataset by name, or a file imported as a dataset so lineage can follow it. */
+async function resolveDataset(options: TrainAdapterOptions, warnings: string[]): Promise<{ name: string; examples: DatasetExample[]; hash: string }> {
+  const store = createDatasetStore(options.home);
+  const path = resolve(options.dataset);
+  if (await isFile(path)) {
+    const format = options.datasetFormat ?? (extname(path).toLowerCase() === '.csv' ? 'csv' : 'chat');
+    const name = nameFrom(basename(path));
+    const imported = await importDataset({ home: options.home, file: path, format, name, mode: 'replace' });
+    warnings.push(`Imported ${path} as dataset "${name}" (${imported.manifest.count} examples) so the adapter's lineage can be traced.`);
+  }
+  const name = (await isFile(path)) ? nameFrom(basename(path)) : options.dataset;
+  const { manifest, examples } = await store.load(assertName(name, 'dataset'));
+  return { name, examples, hash: manifest.hash };
+}
+
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * `tailor train`: resolves the dataset (train split, validation split), runs the backend,
+ * and records the adapter with its base-model hash, dataset hash and example ids.
+ */
+export async function trainAdapter(options: TrainAdapterOptions): Promise<TrainAdapterResult> {
+  const backend = options.backend ?? 'local';
+  const warnings: string[] = [];
+  const registry = createAdapterRegistry(options.home);
+  const dataset = await resolveDataset(options, warnings);
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..+$/, '').replace('T', '-');
+  const name = assertName(options.name ?? `${dataset.name}-${backend}-${stamp}`, 'adapter');
+  if (await registry.find(name)) {
+    throw new TailorError('INVALID_ARGUMENT', `An adapter named "${name}" exists already. Choose another --name, or delete it with \`tailor adapters delete ${name}\`.`);
+  }
+  const hasSplits = dataset.examples.some((e) => e.split !== undefined);
+  const train = hasSplits ? dataset.examples.filter((e) => e.split === 'train') : dataset.examples;
+  const validation = hasSplits ? dataset.examples.filter((e) => e.split === 'validation') : [];
+  if (train.length === 0) {
+    throw new TailorError('DATASET_INVALID', `Dataset "${dataset.name}" has no training examples${hasSplits ? ' in its train split' : ''}.`);
+  }
+  const basePath = resolve(options.base);
+  const baseIsFile = await isFile(basePath);
+  if (backend === 'local' && !baseIsFile) {
+    throw new TailorError('INVALID_ARGUMENT', `The local backend trains a GGUF file, and ${basePath} is not one. Pass --base <path to a .gguf>.`);
+  }
+  const trainer = options.trainer ?? (await createTrainerFor(backend, options));
+  const outputDir = options.outputDir ? resolve(options.outputDir) : registry.adapterDir(name);
+  const strip = (e: DatasetExample) => ({ id: e.id, messages: e.messages });
+  const hyperparameters = defined(options.hyperparameters ?? {});
+  const run = await trainer.doTrain({
+    ...hyperparameters,
+    baseModel: baseIsFile ? basePath : options.base,
+    train: train.map(strip),
+    validation: validation.length > 0 ? validation.map(strip) : undefined,
+    outputDir,
+    resumeFrom: options.resume ? outputDir : undefined,
+    onProgress: options.onProgress,
+    abortSignal: options.abortSignal,
+  });
+  warnings.push(...run.warnings);
+  const used = [...train, ...validation];
+  const result = run.result;
+  const adapter: AdapterManifest = {
+    name,
+    manifestVersion: 1,
+    createdAt: new Date().toISOString(),
+    backend: trainer.backend,
+    format: result.format,
+    path: result.adapterPath,
+    ...(result.modelId ? { modelId: result.modelId } : {}),
+    baseModel: { ref: baseIsFile ? basePath : options.base, ...(baseIsFile ? { sha256: await sha256File(basePath) } : {}) },
+    dataset: {
+      name: dataset.name,
+      hash: dataset.hash,
+      exampleIds: used.map((e) => e.id),
+      documentIds: [...new Set(used.flatMap((e) => e.provenance.documentIds))],
+    },
+    hyperparameters: { method: options.hyperparameters?.method ?? 'lora', ...hyperparameters },
+    metrics: { trainLoss: result.trainLoss, validationLoss: result.validationLoss, steps: result.steps, tokens: result.tokens, seconds: result.seconds },
+    ...(result.extra ? { extra: result.extra } : {}),
+  };
+  await registry.put(adapter);
+  return { adapter, result, warnings };
+}

@@ -1,0 +1,261 @@
+/**
+ * Keeps the in-memory BM25 and vector indexes equal to what SQLite holds at some
+ * generation: built on open (from a snapshot plus the change log when possible,
+ * else from the chunks table), updated after each of our own commits, and caught
+ * up from the change log when another process has written.
+ */
+import path from 'node:path';
+import type { Statement } from 'better-sqlite3';
+import type { Logger } from '../core/logger.js';
+import { ANALYZER_VERSION, analyze, fieldText } from './analyzer.js';
+import { Bm25Index, type Bm25Entry, type Bm25Params } from './bm25.js';
+import { readBm25Snapshot, removeStaleSnapshotTemps, writeBm25Snapshot } from './bm25-snapshot.js';
+import { readMeta, writeMeta, type Db } from './schema.js';
+import { VectorIndex } from './vectors.js';
+
+export const SNAPSHOT_FILE = 'bm25.snapshot';
+
+export interface CommittedChange {
+  removed: string[];
+  added: Array<{ entry: Bm25Entry; vector?: Float32Array }>;
+}
+
+export interface MemoryIndexOptions {
+  bm25?: Partial<Bm25Params>;
+  /** Write a snapshot once this many chunks changed since the last one (and at least a quarter of the index). */
+  snapshotAfterChanges: number;
+}
+
+interface IndexableRow {
+  id: string;
+  doc_key: number;
+  text: string;
+  heading_path: string;
+  title: string;
+}
+
+const INDEXABLE_SQL = `SELECT c.id, c.doc_key, c.text, c.heading_path, d.title FROM chunks c JOIN documents d ON d.doc_key = c.doc_key`;
+
+export function bm25EntryOf(chunkId: string, docKey: number, text: string, title: string, headingPath: readonly string[]): Bm25Entry {
+  return { chunkId, docKey, body: analyze(text), field: analyze(fieldText(title, headingPath)) };
+}
+
+function entryOfRow(row: IndexableRow): Bm25Entry {
+  return bm25EntryOf(row.id, row.doc_key, row.text, row.title, JSON.parse(row.heading_path) as string[]);
+}
+
+function blobToVector(blob: Buffer): Float32Array {
+  return new Float32Array(new Uint8Array(blob).buffer);
+}
+
+export class MemoryIndexes {
+  bm25!: Bm25Index;
+  private bm25Generation = -1;
+  private vectors: VectorIndex | null = null;
+  private vectorGeneration = -1;
+  private changesSinceSnapshot = 0;
+  private readonly snapshotFile: string;
+  private generationsStatement: Statement | undefined;
+
+  constructor(
+    private readonly db: Db,
+    home: string,
+    private readonly storeId: string,
+    private readonly options: MemoryIndexOptions,
+    private readonly logger: Logger,
+  ) {
+    this.snapshotFile = path.join(home, SNAPSHOT_FILE);
+  }
+
+  get generation(): number {
+    return this.bm25Generation;
+  }
+
+  /** Loads the snapshot if usable, else rebuilds; then replays anything newer. */
+  open(): void {
+    const started = performance.now();
+    removeStaleSnapshotTemps(this.snapshotFile);
+    const snapshot = readBm25Snapshot(this.snapshotFile, { storeId: this.storeId, analyzerVersion: ANALYZER_VERSION });
+    const { generation, prunedThrough } = this.readGenerations();
+    if (snapshot.state !== null && snapshot.generation <= generation && snapshot.generation >= prunedThrough) {
+      this.bm25 = Bm25Index.fromState(snapshot.state, { params: this.options.bm25 });
+      this.bm25Generation = snapshot.generation;
+      this.changesSinceSnapshot = 0;
+      this.catchUp();
+      this.logger.log('debug', 'BM25 index loaded from snapshot', {
+        chunks: this.bm25.liveCount,
+        snapshotGeneration: snapshot.generation,
+        generation: this.bm25Generation,
+        ms: Math.round(performance.now() - started),
+      });
+      return;
+    }
+    const reason = snapshot.state === null ? snapshot.reason : `snapshot generation ${snapshot.generation} unusable at store generation ${generation}`;
+    this.rebuildBm25();
+    this.logger.log(this.bm25.liveCount > 50_000 ? 'info' : 'debug', 'BM25 index rebuilt from the store', {
+      reason,
+      chunks: this.bm25.liveCount,
+      ms: Math.round(performance.now() - started),
+    });
+  }
+
+  /** Brings the BM25 index (and the vector index, if loaded) to SQLite's current generation. */
+  catchUp(): void {
+    const { generation, prunedThrough } = this.readGenerations();
+    if (this.bm25Generation !== generation) {
+      if (this.bm25Generation >= prunedThrough && this.bm25Generation < generation) this.replayBm25(this.bm25Generation);
+      else this.rebuildBm25();
+    }
+    if (this.vectors !== null && this.vectorGeneration !== generation) {
+      if (this.vectorGeneration >= prunedThrough && this.vectorGeneration < generation) this.replayVectors(this.vectorGeneration);
+      else this.vectors = null;
+    }
+  }
+
+  /** Applies a change we just committed, moving from generation `from` to `to`. */
+  applyCommitted(changes: CommittedChange[], from: number, to: number): void {
+    let touched = 0;
+    if (this.bm25Generation === from) {
+      for (const change of changes) {
+        for (const id of change.removed) this.bm25.remove(id);
+        for (const { entry } of change.added) this.bm25.add(entry);
+        touched += change.removed.length + change.added.length;
+      }
+      this.bm25Generation = to;
+      this.bm25.maybeCompact();
+      this.changesSinceSnapshot += touched;
+    }
+    const dims = this.vectors?.dimensions;
+    const dimsChanged = changes.some((c) => c.added.some((a) => a.vector !== undefined && a.vector.length !== dims));
+    if (this.vectors !== null && dimsChanged) this.vectors = null; // a new embedder replaced an emptied one: reload lazily
+    if (this.vectors !== null && this.vectorGeneration === from) {
+      for (const change of changes) {
+        for (const id of change.removed) this.vectors.remove(id);
+        for (const { entry, vector } of change.added) if (vector) this.vectors.add(entry.chunkId, entry.docKey, vector);
+      }
+      this.vectorGeneration = to;
+      this.vectors.maybeCompact();
+    }
+    this.catchUp();
+    const threshold = Math.max(this.options.snapshotAfterChanges, Math.floor(this.bm25.liveCount / 4));
+    if (this.changesSinceSnapshot < threshold) return;
+    try {
+      this.writeSnapshot();
+    } catch (error) {
+      // The write itself is committed; a missing snapshot only makes the next open slower.
+      this.logger.log('warn', 'Could not write the BM25 snapshot', { error: (error as Error).message });
+    }
+  }
+
+  /** The vector index at the current generation, loading it on first use; null when the store has no vectors. */
+  vectorIndex(): VectorIndex | null {
+    this.catchUp();
+    if (this.vectors === null) this.loadVectors();
+    return this.vectors;
+  }
+
+  hasUnsnapshottedChanges(): boolean {
+    return this.changesSinceSnapshot > 0;
+  }
+
+  /** Writes the snapshot for the current generation, then drops change-log entries it covers. */
+  writeSnapshot(): void {
+    this.catchUp();
+    const generation = this.bm25Generation;
+    const started = performance.now();
+    writeBm25Snapshot(this.snapshotFile, this.bm25.exportState(), {
+      storeId: this.storeId,
+      generation,
+      analyzerVersion: ANALYZER_VERSION,
+    });
+    this.changesSinceSnapshot = 0;
+    try {
+      this.db.transaction(() => {
+        const prunedThrough = Number(readMeta(this.db, 'changes_pruned_through') ?? 0);
+        if (generation <= prunedThrough) return;
+        this.db.prepare('DELETE FROM changes WHERE generation <= ?').run(generation);
+        writeMeta(this.db, 'changes_pruned_through', String(generation));
+      }).immediate();
+    } catch (error) {
+      // Pruning is housekeeping; a busy store just keeps its change log a while longer.
+      this.logger.log('warn', 'Could not prune the change log', { error: (error as Error).message });
+    }
+    this.logger.log('debug', 'BM25 snapshot written', {
+      generation,
+      chunks: this.bm25.liveCount,
+      ms: Math.round(performance.now() - started),
+    });
+  }
+
+  private readGenerations(): { generation: number; prunedThrough: number } {
+    // Runs before every query: keep the statement prepared.
+    this.generationsStatement ??= this.db.prepare(`SELECT key, value FROM meta WHERE key IN ('generation', 'changes_pruned_through')`);
+    const rows = this.generationsStatement.all() as Array<{ key: string; value: string }>;
+    const get = (key: string): number => Number(rows.find((r) => r.key === key)?.value ?? 0);
+    return { generation: get('generation'), prunedThrough: get('changes_pruned_through') };
+  }
+
+  private rebuildBm25(): void {
+    const index = new Bm25Index({ params: this.options.bm25 });
+    const generation = this.db.transaction(() => {
+      for (const row of this.db.prepare(INDEXABLE_SQL).iterate() as IterableIterator<IndexableRow>) index.add(entryOfRow(row));
+      return this.readGenerations().generation;
+    })();
+    this.bm25 = index;
+    this.bm25Generation = generation;
+    this.changesSinceSnapshot = Math.max(1, index.liveCount);
+  }
+
+  /** Net effect of all generations after `since`: every touched chunk is dropped, then re-added if it still exists. */
+  private replayBm25(since: number): void {
+    this.db.transaction(() => {
+      const touched = this.changedChunkIds(since);
+      for (const id of touched) this.bm25.remove(id);
+      const rows = this.db
+        .prepare(`${INDEXABLE_SQL} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.chunk_key`)
+        .all(JSON.stringify(touched)) as IndexableRow[];
+      for (const row of rows) this.bm25.add(entryOfRow(row));
+      this.bm25Generation = this.readGenerations().generation;
+      this.changesSinceSnapshot += touched.length;
+    })();
+    this.bm25.maybeCompact();
+  }
+
+  private loadVectors(): void {
+    const dims = Number(readMeta(this.db, 'vector_dims') ?? 0);
+    if (dims <= 0) return;
+    const index = new VectorIndex(dims);
+    const generation = this.db.transaction(() => {
+      const rows = this.db
+        .prepare('SELECT c.id, c.doc_key, v.data FROM vectors v JOIN chunks c ON c.chunk_key = v.chunk_key ORDER BY v.chunk_key')
+        .iterate() as IterableIterator<{ id: string; doc_key: number; data: Buffer }>;
+      for (const row of rows) index.add(row.id, row.doc_key, blobToVector(row.data));
+      return this.readGenerations().generation;
+    })();
+    this.vectors = index;
+    this.vectorGeneration = generation;
+  }
+
+  private replayVectors(since: number): void {
+    const vectors = this.vectors;
+    if (vectors === null) return;
+    this.db.transaction(() => {
+      const touched = this.changedChunkIds(since);
+      for (const id of touched) vectors.remove(id);
+      const rows = this.db
+        .prepare(
+          `SELECT c.id, c.doc_key, v.data FROM vectors v JOIN chunks c ON c.chunk_key = v.chunk_key
+           WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY v.chunk_key`,
+        )
+        .all(JSON.stringify(touched)) as Array<{ id: string; doc_key: number; data: Buffer }>;
+      for (const row of rows) vectors.add(row.id, row.doc_key, blobToVector(row.data));
+      this.vectorGeneration = this.readGenerations().generation;
+    })();
+    vectors.maybeCompact();
+  }
+
+  private changedChunkIds(since: number): string[] {
+    const rows = this.db.prepare('SELECT DISTINCT chunk_id FROM changes WHERE generation > ?').pluck().all(since) as string[];
+    return rows;
+  }
+}

@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import type { DocumentSummary } from '../core/types.js';
+import { TailorError, toTailorError } from '../core/errors.js';
+import { sha256Hex } from '../core/hash.js';
+import { silentLogger, type Logger, type ProgressListener } from '../core/logger.js';
+import type { Store } from '../index/store.js';
+import type { Embedder } from '../providers/types.js';
+import type { ChunkOptions } from '../chunking/index.js';
+import { walkPaths, type WalkedFile } from './walk.js';
+import { loadDocument, readFileBytes } from './loaders/index.js';
+import { createNearDuplicateIndex } from './dedup.js';
+import type { PiiKind } from './redact.js';
+import { documentIdFor, prepareDocument } from './prepare.js';
+import { summarise, type FileOutcome, type IngestReport } from './report.js';
+import { createWriteBatcher } from './batcher.js';
+
+export interface IngestOptions {
+  store: Store;
+  paths: string[];
+  collection?: string;
+  embedder?: Embedder;
+  redact?: PiiKind[];
+  include?: string[];
+  exclude?: string[];
+  chunking?: ChunkOptions;
+  maxBytes?: number;
+  /** Jaccard similarity at or above which a document counts as a near duplicate. */
+  nearDuplicateThreshold?: number;
+  logger?: Logger;
+  onProgress?: ProgressListener;
+  abortSignal?: AbortSignal;
+}
+
+export const DEFAULT_COLLECTION = 'default';
+
+/**
+ * Files → documents → chunks → store. Each document is written whole or not at
+ * all; a file that fails is reported and the rest go on. What is reported done
+ * has been committed.
+ */
+export async function ingest(options: IngestOptions): Promise<IngestReport> {
+  const started = performance.now();
+  const collection = options.collection ?? DEFAULT_COLLECTION;
+  const logger = options.logger ?? silentLogger;
+  const walked = await walkPaths(options.paths, { include: options.include, exclude: options.exclude });
+  const outcomes: FileOutcome[] = walked.errors.map(({ path, error }) => failed(path, error));
+  for (const outcome of outcomes) logger.log('warn', `skipped ${outcome.source}`, { error: (outcome as { error: unknown }).error });
+
+  const known = await options.store.doListDocuments({ filter: { collections: [collection] } });
+  const bySource = new Map(known.map((d) => [d.source, d]));
+  const byHash = new Map(known.map((d) => [d.contentHash, d]));
+  const near = createNearDuplicateIndex(options.nearDuplicateThreshold ?? 0.9);
+  for (const doc of known) if (doc.signature) near.add(doc.id, doc.signature);
+  const sourceById = new Map(known.map((d) => [d.id, d.source]));
+
+  const batcher = createWriteBatcher({ store: options.store, embedder: options.embedder, collection, logger });
+  let bytesRead = 0;
+  let done = 0;
+  const total = walked.files.length;
+  const progress = (item: string) => options.onProgress?.({ phase: 'ingest', done, total, item });
+
+  for (const file of walked.files) {
+    if (options.abortSignal?.aborted) throw new TailorError('ABORTED', 'Ingest was cancelled; every document reported done is stored.');
+    try {
+      const outcome = await ingestFile(file);
+      if (outcome) outcomes.push(outcome);
+    } catch (error) {
+      const tailorError = toTailorError(error, 'PARSE_FAILED');
+      outcomes.push(failed(file.path, tailorError));
+      logger.log('warn', `failed ${file.path}: ${tailorError.message}`, { code: tailorError.code });
+    }
+    done += 1;
+    progress(file.path);
+    if (batcher.full()) outcomes.push(...(await batcher.flush()));
+  }
+  outcomes.push(...(await batcher.flush()));
+  return summarise(collection, outcomes, bytesRead, performance.now() - started);
+
+  async function ingestFile(file: WalkedFile): Promise<FileOutcome | undefined> {
+    const source = file.path;
+    const documentId = documentIdFor(collection, source);
+    const { bytes } = await readFileBytes(source, { maxBytes: options.maxBytes });
+    bytesRead += bytes.length;
+    const contentHash = sha256Hex(bytes);
+    const previous = bySource.get(source);
+    if (previous?.contentHash === contentHash) return { status: 'unchanged', source, documentId };
+
+    const sameContent = byHash.get(contentHash);
+    let renamedFrom: DocumentSummary | undefined;
+    if (sameContent && sameContent.source !== source) {
+      if (isLocalPath(sameContent.source) && !existsSync(sameContent.source)) renamedFrom = sameContent;
+      else return { status: 'duplicate', source, duplicateOf: sameContent.source, kind: 'exact', similarity: 1 };
+    }
+
+    const loaded = await loadDocument({ path: source, bytes, format: file.format }, { maxBytes: options.maxBytes });
+    const prepared = prepareDocument({
+      collection, source, loaded, contentHash, sizeBytes: bytes.length, modifiedAt: file.modifiedAt,
+      redact: options.redact, chunking: options.chunking,
+    });
+    if (!renamedFrom) {
+      const similar = near.findSimilar(prepared.document.signature!, documentId);
+      if (similar) {
+        return { status: 'duplicate', source, duplicateOf: sourceById.get(similar.id) ?? similar.id, kind: 'near', similarity: similar.similarity };
+      }
+    }
+    const summary: DocumentSummary = { ...prepared.document };
+    bySource.set(source, summary);
+    byHash.set(contentHash, summary);
+    sourceById.set(documentId, source);
+    near.add(documentId, prepared.document.signature!);
+    if (renamedFrom) {
+      near.remove(renamedFrom.id);
+      bySource.delete(renamedFrom.source);
+    }
+    const status = renamedFrom ? 'renamed' : previous ? 'changed' : 'new';
+    await batcher.add({ prepared, status, renamedFrom: renamedFrom && { id: renamedFrom.id, source: renamedFrom.source }, warnings: loaded.warnings });
+    return undefined;
+  }
+}
+
+function isLocalPath(source: string): boolean {
+  return isAbsolute(source) && !/^[a-z]+:\/\//i.test(source);
+}
+
+function failed(source: string, error: unknown): FileOutcome {
+  const e = toTailorError(error);
+  return { status: 'failed', source, error: { code: e.code, message: e.message } };
+}

@@ -1,0 +1,39 @@
+import type { ErrorCode } from '../core/errors.js';
+
+export type FileOutcome =
+  | { status: 'new' | 'changed'; source: string; documentId: string; chunks: number; duplicateChunks: number; redactions?: Record<string, number>; warnings?: string[] }
+  | { status: 'renamed'; source: string; documentId: string; renamedFrom: string; chunks: number; duplicateChunks: number }
+  | { status: 'unchanged'; source: string; documentId: string }
+  | { status: 'duplicate'; source: string; duplicateOf: string; kind: 'exact' | 'near'; similarity: number }
+  | { status: 'failed'; source: string; error: { code: ErrorCode; message: string } };
+
+export type FileStatus = FileOutcome['status'];
+
+export interface IngestReport {
+  collection: string;
+  files: FileOutcome[];
+  counts: Record<FileStatus, number>;
+  chunksAdded: number;
+  duplicateChunks: number;
+  redactions: Record<string, number>;
+  bytesRead: number;
+  elapsedMs: number;
+}
+
+export function summarise(collection: string, files: FileOutcome[], bytesRead: number, elapsedMs: number): IngestReport {
+  const counts: Record<FileStatus, number> = { new: 0, changed: 0, renamed: 0, unchanged: 0, duplicate: 0, failed: 0 };
+  let chunksAdded = 0;
+  let duplicateChunks = 0;
+  const redactions: Record<string, number> = {};
+  for (const file of files) {
+    counts[file.status] += 1;
+    if ('chunks' in file) {
+      chunksAdded += file.chunks;
+      duplicateChunks += file.duplicateChunks;
+    }
+    if ('redactions' in file && file.redactions) {
+      for (const [kind, n] of Object.entries(file.redactions)) redactions[kind] = (redactions[kind] ?? 0) + n;
+    }
+  }
+  return { collection, files, counts, chunksAdded, duplicateChunks, redactions, bytesRead, elapsedMs };
+}

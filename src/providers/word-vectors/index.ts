@@ -1,0 +1,2 @@
+export { createWordVectorEmbedder, type WordVectorEmbedder, type WordVectorEmbedderSettings } from './embedder.js';
+export { tokenizeWords } from './sif.js';

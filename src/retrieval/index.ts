@@ -1,0 +1,2 @@
+export * from './fuse.js';
+export * from './retriever.js';

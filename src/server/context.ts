@@ -1,0 +1,61 @@
+import type { Context } from 'hono';
+import type { Logger } from '../core/logger.js';
+import type { ChatModel, Embedder } from '../providers/types.js';
+import type { Tailor } from '../tailor.js';
+import type { Principal, KeyStore } from './keys.js';
+import type { JobQueue } from './jobs.js';
+import type { TraceLog } from './traces.js';
+import type { Metrics } from './metrics.js';
+import type { CollectionCatalog } from './collections.js';
+import type { RateLimiter } from './limits.js';
+
+export interface ServerLimits {
+  /** Largest JSON request body (bytes). */
+  maxJsonBytes: number;
+  /** Largest multipart upload request (bytes). */
+  maxUploadBytes: number;
+  /** Largest single uploaded file (bytes). */
+  maxFileBytes: number;
+  /** Token bucket per key: sustained requests per second and burst size; 0 turns it off. */
+  ratePerSecond: number;
+  rateBurst: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxJsonBytes: 1024 * 1024,
+  maxUploadBytes: 200 * 1024 * 1024,
+  maxFileBytes: 50 * 1024 * 1024,
+  ratePerSecond: 20,
+  rateBurst: 60,
+};
+
+/** Everything a route handler needs, built once per server and passed in (no globals). */
+export interface ServerDeps {
+  tailor: Tailor;
+  home: string;
+  keys: KeyStore;
+  /** Used by /v1/embeddings; absent → 400 there. */
+  embedder?: Embedder;
+  /** The plain (non-rag) model behind /v1/chat/completions; absent → extractive only. */
+  chatModel?: ChatModel;
+  logger: Logger;
+  limits: ServerLimits;
+  /** Whether requests without a key act as admin while no key exists (loopback binding only). */
+  allowOpen: boolean;
+  version: string;
+  jobs: JobQueue;
+  traces: TraceLog;
+  metrics: Metrics;
+  catalog: CollectionCatalog;
+  rateLimiter: RateLimiter;
+}
+
+export interface AppEnv {
+  Variables: { principal: Principal };
+}
+
+export type AppContext = Context<AppEnv>;
+
+export function principalOf(c: AppContext): Principal {
+  return c.get('principal');
+}

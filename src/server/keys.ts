@@ -1,0 +1,121 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { TailorError } from '../core/errors.js';
+import { sha256Hex } from '../core/hash.js';
+
+export type Role = 'admin' | 'editor' | 'reader';
+export const ROLES: readonly Role[] = ['admin', 'editor', 'reader'];
+
+/** What a key may do. `collections: ['*']` grants every collection. */
+export interface Principal {
+  keyId: string;
+  name: string;
+  role: Role;
+  collections: string[];
+}
+
+export interface StoredKey extends Principal {
+  /** sha256 of the whole key; the key itself is never stored. */
+  hash: string;
+  /** The first characters, so people can tell their keys apart. */
+  prefix: string;
+  createdAt: string;
+}
+
+export type KeySummary = Omit<StoredKey, 'hash'>;
+
+export interface KeyStore {
+  readonly path: string;
+  isEmpty(): boolean;
+  create(input: { name: string; role: Role; collections: string[] }): { id: string; key: string; summary: KeySummary };
+  list(): KeySummary[];
+  revoke(id: string): void;
+  /** The principal for a presented key, or undefined. */
+  verify(key: string): Principal | undefined;
+}
+
+export const KEY_PREFIX = 'tlr_';
+export const KEYS_FILE = 'keys.json';
+
+/**
+ * Keys in `<home>/keys.json`, written atomically (temp file + rename). The file
+ * is re-read when its mtime changes, so `tailor keys create|revoke` in another
+ * process takes effect on a running server without a restart.
+ */
+export function createKeyStore(home: string): KeyStore {
+  const path = join(home, KEYS_FILE);
+  let keys: StoredKey[] = [];
+  let loadedMtime = -1;
+
+  function refresh(): void {
+    let mtime: number;
+    try {
+      mtime = statSync(path).mtimeMs;
+    } catch {
+      keys = [];
+      loadedMtime = -1;
+      return;
+    }
+    if (mtime === loadedMtime) return;
+    try {
+      const parsed = JSON.parse(readFileSync(path, 'utf8')) as { keys?: StoredKey[] };
+      keys = Array.isArray(parsed.keys) ? parsed.keys : [];
+    } catch (cause) {
+      throw new TailorError('STORE_CORRUPT', `${path} is not valid JSON: restore it or delete it and create keys again with \`tailor keys create\`.`, { cause });
+    }
+    loadedMtime = mtime;
+  }
+
+  function save(next: StoredKey[]): void {
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ keys: next }, null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, path);
+    keys = next;
+    loadedMtime = statSync(path).mtimeMs;
+  }
+
+  const summary = ({ hash: _hash, ...rest }: StoredKey): KeySummary => rest;
+
+  return {
+    path,
+    isEmpty() {
+      refresh();
+      return keys.length === 0;
+    },
+    create({ name, role, collections }) {
+      if (!ROLES.includes(role)) throw new TailorError('INVALID_ARGUMENT', `Unknown role "${role}": use admin, editor or reader.`);
+      if (!name.trim()) throw new TailorError('INVALID_ARGUMENT', 'A key needs a name (who or what uses it).');
+      if (collections.length === 0) throw new TailorError('INVALID_ARGUMENT', 'A key needs at least one collection, or "*" for all.');
+      refresh();
+      const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+      const stored: StoredKey = {
+        keyId: 'key_' + randomBytes(6).toString('hex'),
+        name: name.trim(),
+        role,
+        collections: [...new Set(collections)],
+        hash: sha256Hex(key),
+        prefix: key.slice(0, KEY_PREFIX.length + 6),
+        createdAt: new Date().toISOString(),
+      };
+      save([...keys, stored]);
+      return { id: stored.keyId, key, summary: summary(stored) };
+    },
+    list() {
+      refresh();
+      return keys.map(summary);
+    },
+    revoke(id) {
+      refresh();
+      if (!keys.some((k) => k.keyId === id)) throw new TailorError('NOT_FOUND', `No key has the id "${id}"; list them with \`tailor keys list\`.`);
+      save(keys.filter((k) => k.keyId !== id));
+    },
+    verify(presented) {
+      refresh();
+      const hash = Buffer.from(sha256Hex(presented), 'hex');
+      const found = keys.find((k) => timingSafeEqual(Buffer.from(k.hash, 'hex'), hash));
+      return found && { keyId: found.keyId, name: found.name, role: found.role, collections: found.collections };
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { extname, isAbsolute, relative } from 'node:path';
+import { Hono } from 'hono';
+import { TailorError } from '../../core/errors.js';
+import { principalOf, type AppEnv, type ServerDeps } from '../context.js';
+import type { Principal } from '../keys.js';
+import { readScope, requireWrite } from '../auth.js';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.pdf': 'application/pdf', '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.md': 'text/markdown; charset=utf-8', '.markdown': 'text/markdown; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
+  '.html': 'text/plain; charset=utf-8', '.htm': 'text/plain; charset=utf-8', // never rendered as a page of ours
+  '.csv': 'text/csv; charset=utf-8', '.json': 'application/json', '.jsonl': 'application/x-ndjson',
+};
+
+/** /api/documents/:id — a document outside the caller's grants is a 404, exactly like a missing one. */
+export function documentRoutes(deps: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  async function find(principal: Principal, id: string, withText = false) {
+    const [doc] = await deps.tailor.store.doListDocuments({ ids: [id], filter: { collections: readScope(principal) }, withText });
+    if (!doc) throw new TailorError('NOT_FOUND', 'No such document (or your key has no access to it); document ids come from search results and document lists.');
+    return doc;
+  }
+
+  app.get('/:id', async (c) => {
+    const { text, pages, ...document } = await find(principalOf(c), c.req.param('id'), true);
+    return c.json({ document, text: text ?? '', pages: pages ?? [] });
+  });
+
+  app.get('/:id/file', async (c) => {
+    const doc = await find(principalOf(c), c.req.param('id'));
+    if (!isAbsolute(doc.source) || !existsSync(doc.source)) {
+      throw new TailorError('NOT_FOUND', `The original file of "${doc.title}" is not on the server's disk any more; GET /api/documents/${doc.id} has its text.`);
+    }
+    const bytes = await readFile(doc.source);
+    c.header('Content-Type', CONTENT_TYPES[extname(doc.source).toLowerCase()] ?? 'application/octet-stream');
+    c.header('Content-Disposition', `inline; filename="${encodeURIComponent(doc.source.split(/[\\/]/).pop() ?? 'file')}"`);
+    c.header('X-Content-Type-Options', 'nosniff');
+    return c.body(new Uint8Array(bytes));
+  });
+
+  app.delete('/:id', async (c) => {
+    const principal = principalOf(c);
+    const doc = await find(principal, c.req.param('id'));
+    requireWrite(principal, doc.collection);
+    const report = await deps.jobs.exclusive(() => deps.tailor.forget(doc.id, { collection: doc.collection }));
+    deps.catalog.invalidate();
+    // An uploaded original would come back on the next sync, so it goes too.
+    const uploads = deps.catalog.uploadsDir(doc.collection);
+    const rel = relative(uploads, doc.source);
+    if (!rel.startsWith('..') && !isAbsolute(rel)) await rm(doc.source, { force: true });
+    return c.json(report);
+  });
+
+  return app;
+}

@@ -1,0 +1,44 @@
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { TailorError } from '../../core/errors.js';
+import { principalOf, type AppEnv, type ServerDeps } from '../context.js';
+import { grants } from '../auth.js';
+import type { JobView } from '../jobs.js';
+
+/** GET /api/jobs/:id and its SSE twin /events, visible to keys granted the job's collection. */
+export function jobRoutes(deps: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  const find = (c: Parameters<typeof principalOf>[0]): JobView => {
+    const job = deps.jobs.get(c.req.param('id') ?? '');
+    if (!job || !grants(principalOf(c), job.collection)) throw new TailorError('NOT_FOUND', `No job "${c.req.param('id')}" (finished jobs are kept for a while, then forgotten).`);
+    return job;
+  };
+
+  app.get('/:id', (c) => c.json(find(c)));
+
+  app.get('/:id/events', (c) => {
+    const job = find(c);
+    return streamSSE(c, async (stream) => {
+      const ended = () => job.state === 'done' || job.state === 'failed';
+      let wake: () => void = () => {};
+      const unsubscribe = deps.jobs.watch(job.id, () => wake());
+      stream.onAbort(() => wake());
+      try {
+        // Send the current state, then every change, until the job ends or the client leaves.
+        while (!stream.aborted) {
+          const changed = new Promise<void>((resolve) => (wake = resolve));
+          // Decide "last event" from the state actually sent, not from one that changed during the write.
+          const last = ended();
+          await stream.writeSSE({ event: 'job', data: JSON.stringify(job) });
+          if (last) break;
+          await changed;
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+
+  return app;
+}

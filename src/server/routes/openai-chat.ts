@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import { TailorError } from '../../core/errors.js';
+import type { ChatMessage, Citation, Usage } from '../../core/types.js';
+import { principalOf, type AppEnv, type ServerDeps } from '../context.js';
+import { readJson } from '../limits.js';
+import { chatCompletionSchema, type ChatCompletionRequest } from '../schemas.js';
+import { answerQuestion, createWriteChain } from '../answering.js';
+import { errorBody } from '../errors.js';
+import { ragCollection, resolveRagModel } from './openai-models.js';
+
+interface Outcome {
+  text: string;
+  usage: Usage;
+  tailor?: { citations: Citation[]; refused: boolean; trace_id: string };
+}
+
+/** POST /v1/chat/completions: `rag:<collection>` answers with citations; a plain id goes to the configured ChatModel. */
+export function chatRoutes(deps: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.post('/chat/completions', async (c) => {
+    const body = await readJson(c, chatCompletionSchema);
+    const principal = principalOf(c);
+    const messages = toMessages(body);
+    let run: (onText?: (delta: string) => void) => Promise<Outcome>;
+    const collection = ragCollection(body.model);
+    if (collection !== undefined) {
+      await resolveRagModel(deps, principal, body.model);
+      const question = [...messages].reverse().find((m) => m.role === 'user')?.content.trim();
+      if (!question) throw new TailorError('INVALID_ARGUMENT', 'messages has no user message with text: the last user message is the question.');
+      run = async (onText) => {
+        const { answer, traceId } = await answerQuestion(deps, {
+          question, scope: [collection], onText, abortSignal: c.req.raw.signal,
+          maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined, temperature: body.temperature ?? undefined,
+        });
+        return { text: answer.text, usage: answer.trace.usage, tailor: { citations: answer.citations, refused: answer.refused, trace_id: traceId } };
+      };
+    } else {
+      const model = deps.chatModel;
+      if (!model) throw new TailorError('INVALID_ARGUMENT', `This server has no chat model (it answers extractively): use model "rag:<collection>" (see GET /v1/models).`);
+      if (body.model !== model.modelId) throw new TailorError('NOT_FOUND', `Unknown model "${body.model}": this server offers "${model.modelId}" and "rag:<collection>" models (GET /v1/models).`);
+      const call = {
+        messages, maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined, temperature: body.temperature ?? undefined,
+        stop: typeof body.stop === 'string' ? [body.stop] : body.stop ?? undefined, seed: body.seed ?? undefined, abortSignal: c.req.raw.signal,
+      };
+      run = async (onText) => {
+        if (!onText) {
+          const { result, usage } = await model.doGenerate(call);
+          return { text: result.text, usage };
+        }
+        const { stream } = await model.doStream(call);
+        let text = '';
+        let usage: Usage = {};
+        for await (const part of stream) {
+          if (part.type === 'text-delta') {
+            text += part.text;
+            onText(part.text);
+          } else usage = part.usage;
+        }
+        return { text, usage };
+      };
+    }
+
+    const id = 'chatcmpl-' + randomBytes(12).toString('hex');
+    const created = Math.floor(Date.now() / 1000);
+    if (!body.stream) {
+      const out = await run();
+      return c.json({
+        id, object: 'chat.completion', created, model: body.model, system_fingerprint: null,
+        choices: [{ index: 0, message: { role: 'assistant', content: out.text, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        usage: openAiUsage(out.usage),
+        ...(out.tailor ? { tailor: out.tailor } : {}),
+      });
+    }
+    return streamSSE(c, async (stream) => {
+      const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
+        send(stream, { id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: null, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra });
+      await chunk({ role: 'assistant', content: '' }, null);
+      const chain = createWriteChain((text) => chunk({ content: text }, null));
+      try {
+        const out = await run((delta) => chain.push(delta));
+        await chain.flush();
+        await chunk({}, 'stop', out.tailor ? { tailor: out.tailor } : {});
+        if (body.stream_options?.include_usage) {
+          await send(stream, { id, object: 'chat.completion.chunk', created, model: body.model, system_fingerprint: null, choices: [], usage: openAiUsage(out.usage) });
+        }
+      } catch (error) {
+        await chain.flush();
+        await send(stream, errorBody(error).body);
+      }
+      await stream.writeSSE({ data: '[DONE]' });
+    });
+  });
+  return app;
+}
+
+function send(stream: SSEStreamingApi, value: unknown): Promise<void> {
+  return stream.writeSSE({ data: JSON.stringify(value) });
+}
+
+function toMessages(body: ChatCompletionRequest): ChatMessage[] {
+  return body.messages
+    .filter((m) => m.role !== 'tool')
+    .map((m) => ({
+      role: m.role === 'developer' ? 'system' : (m.role as ChatMessage['role']),
+      content: typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => (p.type === 'text' ? p.text ?? '' : '')).join(''),
+    }));
+}
+
+function openAiUsage(usage: Usage) {
+  const prompt = usage.inputTokens ?? 0;
+  const completion = usage.outputTokens ?? 0;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: usage.totalTokens ?? prompt + completion };
+}

@@ -1,0 +1,56 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TailorError } from '../core/errors.js';
+import type { AppContext, ServerDeps } from './context.js';
+import type { JobView } from './jobs.js';
+import { formatBytes } from './limits.js';
+
+/**
+ * Saves the multipart field `files` under <home>/uploads/<collection>/ and queues
+ * one ingest job for them. Limits are checked before anything is written.
+ */
+export async function uploadFiles(deps: ServerDeps, c: AppContext, collection: string): Promise<JobView> {
+  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) {
+    throw new TailorError('INVALID_ARGUMENT', 'Uploads are multipart/form-data with one or more files in the field "files".');
+  }
+  const body = await c.req.parseBody({ all: true });
+  const field = body.files ?? body['files[]'];
+  const files = (Array.isArray(field) ? field : field === undefined ? [] : [field]).filter((f): f is File => typeof f !== 'string');
+  if (files.length === 0) throw new TailorError('INVALID_ARGUMENT', 'No files in the upload: send them in the multipart field "files".');
+  for (const file of files) {
+    if (file.size > deps.limits.maxFileBytes) {
+      throw new TailorError('PAYLOAD_TOO_LARGE', `"${file.name}" is ${formatBytes(file.size)}, over the per-file limit of ${formatBytes(deps.limits.maxFileBytes)}; split it or raise the limit (--max-file-mb).`, {
+        details: { file: file.name, sizeBytes: file.size, limitBytes: deps.limits.maxFileBytes },
+      });
+    }
+  }
+  const dir = deps.catalog.uploadsDir(collection);
+  await mkdir(dir, { recursive: true });
+  const paths: string[] = [];
+  for (const file of files) {
+    const path = join(dir, safeFileName(file.name));
+    await writeFile(path, new Uint8Array(await file.arrayBuffer()));
+    if (!paths.includes(path)) paths.push(path);
+  }
+  return deps.jobs.submit({
+    kind: 'upload',
+    collection,
+    total: paths.length,
+    run: async (job) => {
+      const report = await deps.tailor.ingest({
+        paths, collection, maxBytes: deps.limits.maxFileBytes,
+        onProgress: (event) => job.progress(event.done, event.total ?? paths.length),
+      });
+      deps.catalog.recordOutcomes(collection, report.files);
+      deps.metrics.addIngestedDocuments(report.counts.new + report.counts.changed + report.counts.renamed);
+      return report;
+    },
+  });
+}
+
+/** Keeps only the last path segment and a conservative alphabet, so a name cannot leave the folder. */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[^\w.\- ()+,@]/g, '_').replace(/^\.+/, '').slice(-200);
+  return cleaned || 'upload';
+}

@@ -1,0 +1,101 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { TailorError } from './core/errors.js';
+import { silentLogger, type Logger } from './core/logger.js';
+import { createSqliteStore } from './index/sqlite-store.js';
+import { createChatModelFromSpec, createEmbedderFromSpec } from './providers/spec.js';
+import type { FusionOptions } from './retrieval/fuse.js';
+import type { ChunkOptions } from './chunking/index.js';
+import { createTailor, type Tailor } from './tailor.js';
+
+/** What a home directory remembers between runs, so every command uses the same models. */
+export interface WorkspaceConfig {
+  embedder: string;
+  llm: string;
+  fusion?: Partial<FusionOptions>;
+  chunking?: ChunkOptions;
+}
+
+export const DEFAULT_CONFIG: WorkspaceConfig = { embedder: 'words', llm: 'extractive' };
+
+export interface OpenWorkspaceOptions {
+  home: string;
+  /** Environment variables for provider specs (API keys, base URLs); passed in, never read globally. */
+  env?: Record<string, string | undefined>;
+  /** Overrides for this run; an embedder change on a populated store is refused. */
+  embedder?: string;
+  llm?: string;
+  logger?: Logger;
+  /** Where derived model files (e.g. trimmed word vectors) are cached; see resolveCacheDir. */
+  cacheDir?: string;
+}
+
+export interface Workspace {
+  home: string;
+  config: WorkspaceConfig;
+  tailor: Tailor;
+}
+
+/** Resolves the home from a flag, then TAILOR_HOME, then `.tailor` in the working directory. */
+export function resolveHome(flag: string | undefined, env: Record<string, string | undefined>, cwd: string): string {
+  return resolve(cwd, flag ?? env.TAILOR_HOME ?? '.tailor');
+}
+
+/** Model caches are shared by every home: TAILOR_CACHE, else $XDG_CACHE_HOME/tailor, else ~/.cache/tailor. */
+export function resolveCacheDir(env: Record<string, string | undefined>): string {
+  if (env.TAILOR_CACHE) return resolve(env.TAILOR_CACHE);
+  return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tailor');
+}
+
+export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Workspace> {
+  const logger = options.logger ?? silentLogger;
+  const env = options.env ?? {};
+  await mkdir(options.home, { recursive: true });
+  const saved = await readConfig(options.home);
+  const config: WorkspaceConfig = { ...DEFAULT_CONFIG, ...saved };
+  const store = await createSqliteStore({ home: options.home, logger });
+  try {
+    if (options.embedder && options.embedder !== config.embedder) {
+      const stats = await store.doStats();
+      if (stats.chunks > 0) {
+        throw new TailorError(
+          'EMBEDDER_MISMATCH',
+          `This store (${options.home}) was indexed with the embedder "${config.embedder}"; it cannot mix in "${options.embedder}". Use another --home, or forget every document first.`,
+        );
+      }
+      config.embedder = options.embedder;
+    }
+    if (options.llm) config.llm = options.llm;
+    if (!saved || options.embedder) await writeConfig(options.home, { ...config, llm: saved?.llm ?? DEFAULT_CONFIG.llm });
+    const cacheDir = options.cacheDir ?? resolveCacheDir(env);
+    const embedder = await createEmbedderFromSpec(config.embedder, { env, cacheDir, logger });
+    const chatModel = await createChatModelFromSpec(config.llm, { env, cacheDir, logger });
+    const tailor = createTailor({ store, embedder, chatModel, logger, fusion: config.fusion, chunking: config.chunking });
+    return { home: options.home, config, tailor };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function readConfig(home: string): Promise<Partial<WorkspaceConfig> | undefined> {
+  const path = join(home, 'config.json');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as Partial<WorkspaceConfig>;
+  } catch (cause) {
+    throw new TailorError('INVALID_ARGUMENT', `${path} is not valid JSON: fix or delete it (it only records which models this home uses).`, { cause });
+  }
+}
+
+async function writeConfig(home: string, config: WorkspaceConfig): Promise<void> {
+  const path = join(home, 'config.json');
+  await writeFile(`${path}.tmp`, JSON.stringify(config, null, 2) + '\n');
+  await rename(`${path}.tmp`, path);
+}

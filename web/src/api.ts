@@ -1,0 +1,204 @@
+/**
+ * The HTTP client for Tailor's server: Bearer auth from the stored key, JSON errors
+ * turned into ApiError, SSE read from fetch bodies (EventSource cannot send an
+ * Authorization header), uploads through XMLHttpRequest for byte progress.
+ */
+import type { AnswerWithTrace, CollectionInfo, DocumentDetail, DocumentListItem, Job, RetrieveResult } from './types.js';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export interface AskRequest {
+  question: string;
+  collections?: string[];
+  k?: number;
+  minSupport?: number;
+}
+
+export interface SearchRequest {
+  query: string;
+  k?: number;
+  collections?: string[];
+}
+
+export interface ApiClient {
+  health(): Promise<{ ok: boolean; version?: string }>;
+  collections(): Promise<CollectionInfo[]>;
+  createCollection(name: string): Promise<{ name: string }>;
+  documents(collection: string): Promise<DocumentListItem[]>;
+  document(id: string): Promise<DocumentDetail>;
+  /** The original file as a blob (for the PDF view); NOT_FOUND when it is not on disk. */
+  documentFile(id: string): Promise<Blob>;
+  deleteDocument(id: string): Promise<unknown>;
+  search(request: SearchRequest): Promise<RetrieveResult>;
+  ask(request: AskRequest, onDelta: (text: string) => void, signal?: AbortSignal): Promise<AnswerWithTrace>;
+  upload(collection: string, files: File[], onProgress: (loaded: number, total: number) => void): Promise<{ jobId: string }>;
+  job(id: string): Promise<Job>;
+}
+
+export function createApiClient(options: { baseUrl?: string; getKey: () => string | null }): ApiClient {
+  const base = options.baseUrl ?? '';
+
+  function headers(extra: Record<string, string> = {}): Record<string, string> {
+    const key = options.getKey();
+    return key ? { ...extra, Authorization: `Bearer ${key}` } : extra;
+  }
+
+  async function request(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(base + path, {
+        method,
+        headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      throw new ApiError(0, 'NETWORK', 'The Tailor server could not be reached. Is `tailor serve` running?');
+    }
+    if (!response.ok) throw await toApiError(response);
+    return response;
+  }
+
+  async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await request(method, path, body);
+    return (await response.json()) as T;
+  }
+
+  const enc = encodeURIComponent;
+
+  return {
+    health: () => json('GET', '/health'),
+    collections: () => json('GET', '/api/collections'),
+    createCollection: (name) => json('POST', '/api/collections', { name }),
+    documents: (collection) => json('GET', `/api/collections/${enc(collection)}/documents`),
+    document: (id) => json('GET', `/api/documents/${enc(id)}`),
+    documentFile: async (id) => (await request('GET', `/api/documents/${enc(id)}/file`)).blob(),
+    deleteDocument: (id) => json('DELETE', `/api/documents/${enc(id)}`),
+    search: (body) => json('POST', '/api/search', body),
+    job: (id) => json('GET', `/api/jobs/${enc(id)}`),
+
+    async ask(body, onDelta, signal) {
+      const response = await request('POST', '/api/ask', { ...body, stream: true }, signal);
+      const type = response.headers.get('content-type') ?? '';
+      // A server may answer without streaming; accept the plain JSON Answer too.
+      if (!type.includes('text/event-stream') || !response.body) {
+        const answer = (await response.json()) as AnswerWithTrace;
+        onDelta(answer.text);
+        return answer;
+      }
+      let answer: AnswerWithTrace | undefined;
+      for await (const event of readServerSentEvents(response.body)) {
+        const data = parseJson(event.data);
+        if (event.event === 'delta') {
+          onDelta(String((data as { text?: unknown })?.text ?? ''));
+        } else if (event.event === 'answer') {
+          answer = unwrapAnswer(data);
+        } else if (event.event === 'error') {
+          const error = (data as { error?: { code?: string; message?: string } })?.error ?? {};
+          throw new ApiError(500, error.code ?? 'INTERNAL', error.message ?? 'The answer failed on the server.');
+        }
+      }
+      if (!answer) throw new ApiError(502, 'INCOMPLETE_STREAM', 'The answer stream ended before the final answer arrived.');
+      return answer;
+    },
+
+    upload(collection, files, onProgress) {
+      return new Promise((resolve, reject) => {
+        const form = new FormData();
+        for (const file of files) form.append('files', file, file.name);
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', `${base}/api/collections/${enc(collection)}/documents`);
+        for (const [name, value] of Object.entries(headers())) xhr.setRequestHeader(name, value);
+        xhr.upload.onprogress = (event) => onProgress(event.loaded, event.lengthComputable ? event.total : 0);
+        xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'The upload was interrupted: the server could not be reached.'));
+        xhr.onload = () => {
+          const body = parseJson(xhr.responseText);
+          if (xhr.status >= 200 && xhr.status < 300) resolve(body as { jobId: string });
+          else reject(errorFromBody(xhr.status, body));
+        };
+        xhr.send(form);
+      });
+    },
+  };
+}
+
+/** The `answer` event carries the Answer and its traceId, either flat or as { answer, traceId }. */
+function unwrapAnswer(data: unknown): AnswerWithTrace {
+  const record = data as { answer?: AnswerWithTrace; traceId?: string } & Partial<AnswerWithTrace>;
+  if (record && typeof record.answer === 'object' && record.answer !== null && !('text' in record && typeof record.text === 'string')) {
+    return { ...record.answer, traceId: record.traceId ?? record.answer.traceId };
+  }
+  return record as AnswerWithTrace;
+}
+
+export interface ServerSentEvent {
+  event: string;
+  data: string;
+}
+
+/** Parses an SSE byte stream (text/event-stream) into events, per the WHATWG rules that matter here. */
+export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let event = 'message';
+  let data: string[] = [];
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let newline: number;
+      while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
+        if (line === '') {
+          if (data.length > 0) yield { event, data: data.join('\n') };
+          event = 'message';
+          data = [];
+          continue;
+        }
+        if (line.startsWith(':')) continue;
+        const colon = line.indexOf(':');
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'event') event = value;
+        else if (field === 'data') data.push(value);
+      }
+    }
+    if (data.length > 0) yield { event, data: data.join('\n') };
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  return errorFromBody(response.status, parseJson(await response.text()));
+}
+
+function errorFromBody(status: number, body: unknown): ApiError {
+  const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+  if (error?.message) return new ApiError(status, error.code ?? 'ERROR', error.message);
+  if (status === 401) return new ApiError(status, 'UNAUTHENTICATED', 'The server needs an API key: set one under “API key”.');
+  if (status === 403) return new ApiError(status, 'FORBIDDEN', 'This API key is not allowed to do that.');
+  return new ApiError(status, 'HTTP_' + status, `The server answered ${status}.`);
+}
