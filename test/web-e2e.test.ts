@@ -37,7 +37,6 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
 
   const home = await tempDir('tailor-web-e2e-');
   const workspace = await openWorkspace({ home, embedder: `model2vec:${MODEL2VEC}`, env: {} });
-  after(() => workspace.tailor.close());
   const { chromium } = await import('playwright-core');
   const [server, browser] = await Promise.all([
     createServer({ workspace, webRoot: WEB_DIST }).listen(0, '127.0.0.1'),
@@ -46,8 +45,11 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
     }) as Promise<Browser>,
   ]);
-  after(() => server.close());
-  after(() => browser.close());
+  after(async () => {
+    await browser.close();
+    await server.close();
+    await workspace.tailor.close();
+  });
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -157,6 +159,12 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
   await row.waitFor({ state: 'detached' });
   assert.equal(await failedRow.count(), 1, 'the failed upload stays listed with its reason');
   await shot('11-narrow-deleted');
+
+  // The API key screen (the server runs open on loopback, so no key is needed).
+  await page.getByRole('link', { name: 'API key' }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.key-status', { hasText: /^Connected without a key \(the server runs open\): 1 collection visible/ }).waitFor();
+  await shot('12-narrow-api-key');
 
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });

@@ -20,6 +20,6 @@ export default defineConfig({
   },
   server: {
     // `npx vite --config web/vite.config.ts` for UI work against a running `tailor serve`.
-    proxy: { '/api': 'http://127.0.0.1:8787', '/v1': 'http://127.0.0.1:8787', '/health': 'http://127.0.0.1:8787' },
+    proxy: { '/api': 'http://127.0.0.1:8080', '/v1': 'http://127.0.0.1:8080', '/health': 'http://127.0.0.1:8080' },
   },
 });

@@ -34,7 +34,8 @@ export function selectAnswerSentences(question: string, retrieved: RetrievedChun
       const best = chosen[0]!;
       const addsTerms = [...candidate.terms].some((t) => !chosen.some((c) => c.terms.has(t)));
       const nearlyAsGood = candidate.score >= best.score * 0.85;
-      if (!addsTerms && !nearlyAsGood) continue;
+      const usefulAddition = addsTerms && candidate.score >= best.score * 0.5;
+      if (!usefulAddition && !nearlyAsGood) continue;
       if (chars + candidate.text.length > maxChars) continue;
       if (chosen.some((c) => c.text === candidate.text)) continue;
     }

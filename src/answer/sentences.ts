@@ -11,18 +11,21 @@ const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 // Markdown/list/table syntax at a sentence's start is not part of what it says.
 const LEADING_MARKUP = /^(?:\s+|#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+|>\s?|\|\s*)+/;
 const TRAILING_MARKUP = /(?:\s+|\s*\|)+$/;
+const STRUCTURAL_LINE = /^\s*(?:#{1,6}\s|[-*+•]\s|\d{1,3}[.)]\s|>|\|)/;
 
 /** Splits a chunk into sentences whose offsets index into the document text. */
 export function chunkSentences(chunk: Pick<Chunk, 'text' | 'start'>): SentenceSpan[] {
   const spans: SentenceSpan[] = [];
-  for (const segment of segmenter.segment(chunk.text)) {
-    // Line breaks end a sentence in structured text (list items, table rows, headings).
-    let lineOffset = 0;
-    for (const line of segment.segment.split('\n')) {
-      const localStart = segment.index + lineOffset;
-      lineOffset += line.length + 1;
-      const lead = LEADING_MARKUP.exec(line)?.[0].length ?? 0;
-      const trail = TRAILING_MARKUP.exec(line.slice(lead))?.[0].length ?? 0;
+  const prose = joinWrappedLines(chunk.text);
+  for (const segment of segmenter.segment(prose)) {
+    // Remaining line breaks are structural (headings, list items, rows, paragraphs): each line stands alone.
+    let lineStart = segment.index;
+    for (const flatLine of segment.segment.split('\n')) {
+      const localStart = lineStart;
+      lineStart += flatLine.length + 1;
+      const line = chunk.text.slice(localStart, localStart + flatLine.length);
+      const lead = LEADING_MARKUP.exec(flatLine)?.[0].length ?? 0;
+      const trail = TRAILING_MARKUP.exec(flatLine.slice(lead))?.[0].length ?? 0;
       const text = line.slice(lead, line.length - trail);
       if (!/[\p{L}\p{N}]/u.test(text)) continue;
       const start = chunk.start + localStart + lead;
@@ -30,4 +33,26 @@ export function chunkSentences(chunk: Pick<Chunk, 'text' | 'start'>): SentenceSp
     }
   }
   return spans;
+}
+
+/**
+ * The sentence segmenter ends a sentence at every line break, which is right for
+ * structured text but wrong for wrapped prose (PDF text): such breaks become spaces
+ * here — same length, so offsets still hold — and the span keeps the original "\n".
+ */
+function joinWrappedLines(text: string): string {
+  const lines = text.split('\n');
+  let out = lines[0] ?? '';
+  for (let i = 1; i < lines.length; i++) {
+    const previous = lines[i - 1]!;
+    const line = lines[i]!;
+    const wrapped =
+      line.trim() !== '' &&
+      previous.trim() !== '' &&
+      !STRUCTURAL_LINE.test(line) &&
+      !STRUCTURAL_LINE.test(previous) &&
+      !/[.!?:;]\s*$/.test(previous);
+    out += (wrapped ? ' ' : '\n') + line;
+  }
+  return out;
 }

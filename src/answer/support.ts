@@ -2,6 +2,7 @@ import { analyze } from '../index/analyzer.js';
 import type { RetrievedChunk } from '../core/types.js';
 import { chunkSentences, type SentenceSpan } from './sentences.js';
 import { looksLikeInstruction } from './injection.js';
+import { questionTerms } from './question-terms.js';
 
 export interface ScoredSentence extends SentenceSpan {
   /** Index into the retrieved list. */
@@ -25,7 +26,7 @@ export interface Evidence {
  * shares (the topic) counts less than the one that pins the answer down.
  */
 export function gatherEvidence(question: string, retrieved: RetrievedChunk[]): Evidence {
-  const queryTerms = [...new Set(analyze(question))];
+  const queryTerms = questionTerms(question);
   const sentences: ScoredSentence[] = [];
   retrieved.forEach((hit, index) => {
     const flagged = looksLikeInstruction(hit.chunk.text);

@@ -7,8 +7,10 @@ import { importDataset } from './datasets/api.js';
 import { createDatasetStore } from './datasets/store.js';
 import { createClusterExportTrainer, type ClusterExportSettings } from './export/index.js';
 import { nameFrom, assertName } from './names.js';
-import { createAdapterRegistry, isFile, sha256File, type AdapterManifest } from './registry.js';
+import { createAdapterRegistry, isFile, sha256File, type AdapterManifest, type AdapterRegistry } from './registry.js';
+import { createLlamaCppRuntime, type LlamaCppRuntime } from '../providers/llama-cpp/runtime.js';
 import { createOpenAIFineTuneTrainer } from './remote/openai-trainer.js';
+import { compareAdapterPerplexity } from './perplexity.js';
 import type { Trainer, TrainOptions, TrainResult } from './trainer.js';
 import type { DatasetExample, DatasetFormat } from './types.js';
 
@@ -44,6 +46,8 @@ export interface TrainAdapterOptions {
   fetch?: FetchFunction;
   cluster?: ClusterExportSettings;
   remote?: { pollIntervalMs?: number; suffix?: string; learningRateMultiplier?: number };
+  /** For GGUF LoRA adapters, score the training examples with llama.cpp before and after (default true). */
+  evaluatePerplexity?: boolean;
   logger?: Logger;
   onProgress?: TrainOptions['onProgress'];
   abortSignal?: AbortSignal;
@@ -56,23 +60,26 @@ export interface TrainAdapterResult {
 }
 
 /** Imports the trainer that runs in-process; it loads TensorFlow.js, so only when asked for. */
-async function createLocalTrainer(logger: Logger): Promise<Trainer> {
+async function createLocalTrainer(logger: Logger, runtime?: LlamaCppRuntime): Promise<Trainer> {
   const specifier = './local/index.js';
-  let local: { createLocalLoraTrainer?: (settings: { logger?: Logger }) => Trainer };
+  let local: { createLocalLoraTrainer?: (settings: { logger?: Logger; runtime?: LlamaCppRuntime }) => Trainer };
   try {
     local = (await import(specifier)) as typeof local;
   } catch (cause) {
     throw new TailorError('PROVIDER_UNAVAILABLE', 'The local LoRA backend is not available in this build. Use --backend openai, axolotl or llama-factory.', { cause });
   }
   if (!local.createLocalLoraTrainer) throw new TailorError('PROVIDER_UNAVAILABLE', 'The local LoRA backend is not available in this build. Use --backend openai, axolotl or llama-factory.');
-  return local.createLocalLoraTrainer({ logger });
+  return local.createLocalLoraTrainer({ logger, runtime });
 }
 
-export async function createTrainerFor(backend: TrainBackend, options: Pick<TrainAdapterOptions, 'env' | 'fetch' | 'cluster' | 'remote' | 'logger'>): Promise<Trainer> {
+export async function createTrainerFor(
+  backend: TrainBackend,
+  options: Pick<TrainAdapterOptions, 'env' | 'fetch' | 'cluster' | 'remote' | 'logger'> & { llamaRuntime?: LlamaCppRuntime },
+): Promise<Trainer> {
   const logger = options.logger ?? silentLogger;
   switch (backend) {
     case 'local':
-      return createLocalTrainer(logger);
+      return createLocalTrainer(logger, options.llamaRuntime);
     case 'openai':
       return createOpenAIFineTuneTrainer({ apiKey: options.env?.OPENAI_API_KEY, baseURL: options.env?.OPENAI_BASE_URL, fetch: options.fetch, logger, ...options.remote });
     case 'axolotl':
@@ -127,7 +134,32 @@ export async function trainAdapter(options: TrainAdapterOptions): Promise<TrainA
   if (backend === 'local' && !baseIsFile) {
     throw new TailorError('INVALID_ARGUMENT', `The local backend trains a GGUF file, and ${basePath} is not one. Pass --base <path to a .gguf>.`);
   }
-  const trainer = options.trainer ?? (await createTrainerFor(backend, options));
+  // One llama.cpp runtime for the trainer's tokenizer and the perplexity check (starting one costs seconds).
+  const llamaRuntime = baseIsFile ? createLlamaCppRuntime({ gpu: false, logger: options.logger }) : undefined;
+  try {
+    return await trainWith(options, { backend, name, dataset, train, validation, basePath, baseIsFile, warnings, registry, llamaRuntime });
+  } finally {
+    await llamaRuntime?.dispose();
+  }
+}
+
+async function trainWith(
+  options: TrainAdapterOptions,
+  ctx: {
+    backend: TrainBackend;
+    name: string;
+    dataset: { name: string; hash: string };
+    train: DatasetExample[];
+    validation: DatasetExample[];
+    basePath: string;
+    baseIsFile: boolean;
+    warnings: string[];
+    registry: AdapterRegistry;
+    llamaRuntime?: LlamaCppRuntime;
+  },
+): Promise<TrainAdapterResult> {
+  const { backend, name, dataset, train, validation, basePath, baseIsFile, warnings, registry } = ctx;
+  const trainer = options.trainer ?? (await createTrainerFor(backend, { ...options, llamaRuntime: ctx.llamaRuntime }));
   const outputDir = options.outputDir ? resolve(options.outputDir) : registry.adapterDir(name);
   const strip = (e: DatasetExample) => ({ id: e.id, messages: e.messages });
   const hyperparameters = defined(options.hyperparameters ?? {});
@@ -144,6 +176,14 @@ export async function trainAdapter(options: TrainAdapterOptions): Promise<TrainA
   warnings.push(...run.warnings);
   const used = [...train, ...validation];
   const result = run.result;
+  if (result.format === 'gguf-lora' && baseIsFile && options.evaluatePerplexity !== false) {
+    try {
+      const comparison = await compareAdapterPerplexity({ baseModel: basePath, adapterPath: result.adapterPath, examples: train.map(strip), maxSeqLen: options.hyperparameters?.maxSeqLen, runtime: ctx.llamaRuntime, logger: options.logger });
+      result.extra = { ...result.extra, ...comparison };
+    } catch (error) {
+      warnings.push(`llama.cpp could not score the adapter: ${(error as Error).message}`);
+    }
+  }
   const adapter: AdapterManifest = {
     name,
     manifestVersion: 1,

@@ -80,7 +80,8 @@ export function createNearDuplicateIndex(threshold = 0.85): NearDuplicateIndex {
   const ids: string[] = [];
   const signatures: (string | undefined)[] = [];
   const slotById = new Map<string, number>();
-  let bands: Map<number, number[]>[] = [];
+  // A bucket holds one slot as a bare number (the usual case) and only collisions as an array: less garbage.
+  let bands: Map<number, number | number[]>[] = [];
   let rows = 0;
   let signatureLength = 0;
 
@@ -99,7 +100,7 @@ export function createNearDuplicateIndex(threshold = 0.85): NearDuplicateIndex {
       signatureLength = signature.length;
       const numHashes = signature.length / 8;
       rows = bandRows(numHashes, threshold);
-      bands = Array.from({ length: Math.floor(numHashes / rows) }, () => new Map<number, number[]>());
+      bands = Array.from({ length: Math.floor(numHashes / rows) }, () => new Map<number, number | number[]>());
     } else if (signature.length !== signatureLength) {
       throw new TailorError('INVALID_ARGUMENT', `This index holds signatures of ${signatureLength} hex characters, not ${signature.length}: use the same minhashSignature options throughout.`);
     }
@@ -117,8 +118,9 @@ export function createNearDuplicateIndex(threshold = 0.85): NearDuplicateIndex {
       slotById.set(id, slot);
       bandKeys(signature).forEach((key, band) => {
         const bucket = bands[band].get(key);
-        if (bucket) bucket.push(slot);
-        else bands[band].set(key, [slot]);
+        if (bucket === undefined) bands[band].set(key, slot);
+        else if (typeof bucket === 'number') bands[band].set(key, [bucket, slot]);
+        else bucket.push(slot);
       });
     },
     remove(id) {
@@ -132,16 +134,21 @@ export function createNearDuplicateIndex(threshold = 0.85): NearDuplicateIndex {
       checkShape(signature);
       const seen = new Set<number>();
       let best: { id: string; similarity: number } | undefined;
-      bandKeys(signature).forEach((key, band) => {
-        for (const slot of bands[band].get(key) ?? []) {
+      const keys = bandKeys(signature);
+      for (let band = 0; band < keys.length; band++) {
+        const bucket = bands[band].get(keys[band]);
+        if (bucket === undefined) continue;
+        for (const slot of typeof bucket === 'number' ? [bucket] : bucket) {
           if (seen.has(slot)) continue;
           seen.add(slot);
           const candidate = signatures[slot];
           if (candidate === undefined || ids[slot] === excludeId) continue;
           const similarity = estimateJaccard(signature, candidate);
           if (similarity >= threshold && (!best || similarity > best.similarity)) best = { id: ids[slot], similarity };
+          // Nothing beats an identical signature; stopping here keeps clusters of copies cheap to query.
+          if (best?.similarity === 1) return best;
         }
-      });
+      }
       return best;
     },
     get size() {

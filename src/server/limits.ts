@@ -29,12 +29,10 @@ export function createRateLimiter(ratePerSecond: number, burst: number, now: () 
   };
 }
 
-/** 429 with Retry-After once a key (or, running open, an address) spends its bucket. */
+/** 429 with Retry-After once a key spends its bucket (running open, all callers share one). */
 export function rateLimit(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const principal = c.get('principal');
-    const key = principal.keyId === 'open' ? `open:${c.req.header('x-forwarded-for') ?? 'local'}` : principal.keyId;
-    const wait = limiter.take(key);
+    const wait = limiter.take(c.get('principal').keyId);
     if (wait > 0) {
       throw new TailorError('RATE_LIMITED', `Too many requests for this key; retry after ${wait} s.`, { details: { retryAfterSeconds: wait } });
     }

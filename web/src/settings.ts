@@ -12,8 +12,11 @@ export function createSettingsScreen(ctx: AppContext): HTMLElement {
   async function check(): Promise<void> {
     result.textContent = 'Checking…';
     try {
-      const collections = await ctx.collections.refresh();
-      result.textContent = `Connected: ${collections.length} collection${collections.length === 1 ? '' : 's'} visible with this key.`;
+      // Asked directly, so a rejected key shows here rather than only as a toast.
+      const collections = await ctx.api.collections();
+      void ctx.collections.refresh();
+      const visible = `${collections.length} collection${collections.length === 1 ? '' : 's'} visible`;
+      result.textContent = ctx.apiKey.get() ? `Connected: ${visible} with this key.` : `Connected without a key (the server runs open): ${visible}.`;
       result.className = 'key-status ok';
     } catch (error) {
       result.textContent = error instanceof Error ? error.message : String(error);

@@ -142,6 +142,8 @@ export function registerDataset(program: Command, io: CliIo): void {
         for (const w of built.report.warnings) io.stderr.write(`warning: ${w}\n`);
       } finally {
         await store.close();
+        // Local models hold native memory and threads until disposed.
+        await (chatModel as { dispose?: () => Promise<void> } | undefined)?.dispose?.();
       }
     });
 
