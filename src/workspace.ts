@@ -8,6 +8,8 @@ import { createChatModelFromSpec, createEmbedderFromSpec } from './providers/spe
 import type { FusionOptions } from './retrieval/fuse.js';
 import type { ChunkOptions } from './chunking/index.js';
 import { createTailor, type Tailor } from './tailor.js';
+import { eraseDocumentLineage } from './finetune/lineage.js';
+import { resolveAdapterForUse } from './finetune/registry.js';
 
 /** What a home directory remembers between runs, so every command uses the same models. */
 export interface WorkspaceConfig {
@@ -27,6 +29,10 @@ export interface OpenWorkspaceOptions {
   embedder?: string;
   llm?: string;
   logger?: Logger;
+  /** A registered fine-tuned adapter (name) to apply to a gguf chat model. */
+  adapter?: string;
+  /** Use an adapter even though it was trained on since-erased documents. */
+  allowErased?: boolean;
   /** Where derived model files (e.g. trimmed word vectors) are cached; see resolveCacheDir. */
   cacheDir?: string;
 }
@@ -70,7 +76,11 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
     if (!saved || options.embedder) await writeConfig(options.home, { ...config, llm: saved?.llm ?? DEFAULT_CONFIG.llm });
     const cacheDir = options.cacheDir ?? resolveCacheDir(env);
     const embedder = await createEmbedderFromSpec(config.embedder, { env, cacheDir, logger });
-    const chatModel = await createChatModelFromSpec(config.llm, { env, cacheDir, logger });
+    const loraAdapters = options.adapter ? [(await resolveAdapterForUse(options.home, options.adapter, { allowErased: options.allowErased })).path] : undefined;
+    if (loraAdapters && !config.llm.startsWith('gguf:')) {
+      throw new TailorError('INVALID_ARGUMENT', `--adapter applies to a local GGUF model: pass --llm gguf:<base model path> as well (the current model is "${config.llm}").`);
+    }
+    const chatModel = await createChatModelFromSpec(config.llm, { env, cacheDir, logger, loraAdapters });
     const tailor = createTailor({ store, embedder, chatModel, logger, fusion: config.fusion, chunking: config.chunking });
     return { home: options.home, config, tailor };
   } catch (error) {
@@ -98,4 +108,18 @@ async function writeConfig(home: string, config: WorkspaceConfig): Promise<void>
   const path = join(home, 'config.json');
   await writeFile(`${path}.tmp`, JSON.stringify(config, null, 2) + '\n');
   await rename(`${path}.tmp`, path);
+}
+
+/**
+ * `forget` as a user means it: the documents leave the store, and every fine-tuning
+ * example derived from them leaves its dataset, with the adapters trained on those
+ * examples marked as containing erased data.
+ */
+export async function forgetEverywhere(workspace: Workspace, target: string, options: { collection?: string } = {}) {
+  const report = await workspace.tailor.forget(target, options);
+  const lineage = await eraseDocumentLineage(
+    workspace.home,
+    report.documents.map((d) => d.documentId),
+  );
+  return { ...report, lineage };
 }

@@ -68,7 +68,8 @@ export function packBlocks(text: string, blocks: readonly PagedBlock[], sections
     for (const unit of units) {
       if (open && open.tokens + unit.tokens > maxTokens) close(true);
       if (!open) {
-        const overlap = pendingOverlap;
+        const sameGroup = pendingOverlap.length > 0 && ranges[ranges.length - 1].section === block.section && ranges[ranges.length - 1].pageIndex === block.pageIndex;
+        const overlap = sameGroup ? pendingOverlap : [];
         let overlapTokensUsed = overlap.reduce((sum, u) => sum + u.tokens, 0);
         while (overlap.length > 0 && overlapTokensUsed + unit.tokens > maxTokens) overlapTokensUsed -= overlap.shift()!.tokens;
         open = { units: overlap, tokens: overlapTokensUsed, section: block.section, pageIndex: block.pageIndex, headingsOnly: overlap.length === 0 };
@@ -100,7 +101,7 @@ function blockUnits(text: string, block: PagedBlock, maxTokens: number, room: nu
   if (spans.length > 1) {
     for (const span of spans) splitToFit(text, span, levels, maxTokens, units);
   } else if (tokens > maxTokens) {
-    splitToFit(text, block, levels, maxTokens, units);
+    splitToFit(text, block, levels, maxTokens, units, tokens);
   } else {
     const pieces = levels.map((level) => splitAt(text, block, level)).find((p) => p.length > 1) ?? [block];
     for (const piece of pieces) splitToFit(text, piece, [], maxTokens, units);

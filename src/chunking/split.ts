@@ -14,8 +14,8 @@ const sentenceSegmenter = new Intl.Segmenter(undefined, { granularity: 'sentence
  * span whole is skipped) and, when none is left, cutting at fixed character counts (only reachable for a
  * single "word" longer than the budget, e.g. a base64 blob). Appends to `out` in document order.
  */
-export function splitToFit(text: string, span: Span, levels: readonly SplitLevel[], maxTokens: number, out: Unit[]): void {
-  const tokens = countTokens(text, span.start, span.end);
+export function splitToFit(text: string, span: Span, levels: readonly SplitLevel[], maxTokens: number, out: Unit[], knownTokens?: number): void {
+  const tokens = knownTokens ?? countTokens(text, span.start, span.end);
   if (tokens <= maxTokens) {
     out.push({ start: span.start, end: span.end, tokens });
     return;

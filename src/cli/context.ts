@@ -32,7 +32,7 @@ export function progressFor(io: CliIo, flags: GlobalFlags & { json?: boolean }) 
 
 export async function withWorkspace<T>(
   io: CliIo,
-  flags: GlobalFlags & { embedder?: string; llm?: string },
+  flags: GlobalFlags & { embedder?: string; llm?: string; adapter?: string; allowErased?: boolean },
   run: (workspace: Workspace) => Promise<T>,
 ): Promise<T> {
   const workspace = await openWorkspace({
@@ -40,6 +40,8 @@ export async function withWorkspace<T>(
     env: io.env,
     embedder: flags.embedder,
     llm: flags.llm,
+    adapter: flags.adapter,
+    allowErased: flags.allowErased,
     logger: loggerFor(io, flags),
   });
   try {

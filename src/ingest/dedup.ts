@@ -3,16 +3,18 @@ import { TailorError } from '../core/errors.js';
 /**
  * Near-duplicate detection with MinHash over word shingles, and an LSH-banded index to find candidates fast.
  *
- * Text is normalised (NFKC, lower case, words = runs of letters and digits, everything else dropped), cut
- * into overlapping word `shingleSize`-grams, and each of `numHashes` seeded hash functions keeps its minimum
- * over the shingles. The fraction of equal slots in two signatures estimates the Jaccard similarity of their
- * shingle sets (standard error ≈ sqrt(J(1−J)/numHashes), ±0.03 at J = 0.85 with 128 hashes).
+ * Text is normalised (NFKC, lower case, words = runs of letters and digits, everything else dropped) and cut
+ * into overlapping word `shingleSize`-grams; a signature holds `numHashes` 32-bit minimums (one-permutation
+ * MinHash, see `oneShotBins`). The fraction of equal slots in two signatures estimates the Jaccard similarity
+ * of their shingle sets (standard error ≈ sqrt(J(1−J)/numHashes): ±0.03 at J = 0.85 with 128 slots). All
+ * seeds are fixed, so a signature is the same on every run and machine.
  *
  * Short texts: with fewer words than `shingleSize` the whole text is one shingle, so it matches only a text
  * that is identical after normalisation; a few changed words in a 20-word text already drop the similarity
  * well below 0.85 (each change touches `shingleSize` shingles). A text without any word gets the empty
  * signature, which is similar to nothing (exact duplicates are caught by content hashes instead).
  */
+
 export interface MinhashOptions {
   /** Hash functions, i.e. 32-bit slots in the signature (default 128). */
   numHashes?: number;

@@ -50,6 +50,8 @@ export interface ProviderSpecOptions {
   openaiBaseURL?: string;
   /** One llama.cpp runtime shared by every gguf: model (starting one costs seconds). */
   llamaRuntime?: LlamaCppRuntime;
+  /** For gguf chat models: LoRA adapter files (GGUF) to apply. */
+  loraAdapters?: string[];
   /** For gguf: models made without `llamaRuntime`. */
   gpu?: LlamaGpuChoice;
   /** Let onnx:<hub-id> download from the Hugging Face hub (default false). */
@@ -165,6 +167,7 @@ export async function createChatModelFromSpec(spec: string, options: ProviderSpe
         modelPath: resolvePath(parsed.path, options),
         runtime: options.llamaRuntime,
         gpu: options.gpu,
+        loraAdapters: options.loraAdapters,
         logger,
       });
   }

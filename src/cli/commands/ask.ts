@@ -12,6 +12,8 @@ export function registerAsk(program: Command, io: CliIo): void {
     collect,
   )
     .option('--llm <spec>', 'extractive (default, no model), openai:<model>, openai-compatible:<model>@<url>, gguf:<path>')
+    .option('--adapter <name>', 'a fine-tuned LoRA adapter from `tailor adapters list` (with --llm gguf:<base>)')
+    .option('--allow-erased', 'use the adapter even if it was trained on documents since forgotten')
     .option('-k, --k <n>', 'passages to retrieve', (v) => Number(v), 6)
     .option('--min-support <share>', 'refuse when the evidence covers less of the question than this (0..1)', (v) => Number(v))
     .option('--max-tokens <n>', 'longest generated answer', (v) => Number(v))

@@ -50,6 +50,8 @@ export function registerServe(program: Command, io: CliIo): void {
       });
       let running;
       try {
+        // Load the search indexes now, so /health means ready and the first users do not wait for it.
+        await store.doQuery({ text: 'warm up', k: 1 });
         running = await server.listen(flags.port, flags.host);
       } catch (error) {
         await tailor.close();

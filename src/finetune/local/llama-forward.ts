@@ -2,9 +2,12 @@ import type { tf as TF } from './tf-runtime.js';
 import type { LlamaConfig } from './llama-config.js';
 import type { LlamaWeights } from './llama-weights.js';
 import type { LoraParams } from './lora-params.js';
-import type { ProjectionName } from './llama-weights.js';
+import { type ProjectionName, PROJECTION_TENSORS } from './llama-weights.js';
+import { createFastMatMul } from './fast-matmul.js';
 
 type Tf = typeof TF;
+
+const WEIGHT_OF = { q: 'wq', k: 'wk', v: 'wv', o: 'wo', gate: 'gate', up: 'up', down: 'down' } as const;
 
 /** Position tables for one sequence length, cached: building them costs more than using them. */
 interface RopeTables {
@@ -32,7 +35,7 @@ export interface LlamaForward {
  * LoRA added to projections as llama.cpp does: W·x + (alpha/rank)·B·(A·x).
  */
 export function createLlamaForward(tf: Tf, config: LlamaConfig, weights: LlamaWeights, lora?: LoraParams): LlamaForward {
-  const { headCount: H, headCountKv: KV, headDim: hd, embeddingLength: D } = config;
+  const { headCount: H, headCountKv: KV, headDim: hd } = config;
   const group = H / KV;
   const tables = new Map<number, RopeTables>();
   // (x @ rotate)[2i] = -x[2i+1], (x @ rotate)[2i+1] = x[2i]: the "rotate pairs" half of RoPE.
@@ -41,7 +44,17 @@ export function createLlamaForward(tf: Tf, config: LlamaConfig, weights: LlamaWe
     rotateValues[(2 * i + 1) * hd + 2 * i] = -1;
     rotateValues[2 * i * hd + 2 * i + 1] = 1;
   }
-  const rotate = tf.tensor2d(rotateValues, [hd, hd]);
+  const rotateMatrix = tf.tensor2d(rotateValues, [hd, hd]);
+  const fast = createFastMatMul(tf);
+  // The rotation is applied as x·R, so hand `frozen` R^T (it multiplies by its argument's transpose).
+  const rotateT = tf.transpose(rotateMatrix);
+  const rotate = fast.frozen(rotateT);
+  const projections = weights.layers.map((w) =>
+    Object.fromEntries(
+      (Object.keys(PROJECTION_TENSORS) as ProjectionName[]).map((p) => [p, fast.frozen(w[WEIGHT_OF[p]])]),
+    ) as Record<ProjectionName, ReturnType<typeof fast.frozen>>,
+  );
+  const output = fast.frozen(weights.output);
 
   function tablesFor(T: number): RopeTables {
     let t = tables.get(T);
@@ -70,42 +83,44 @@ export function createLlamaForward(tf: Tf, config: LlamaConfig, weights: LlamaWe
     return tf.mul(tf.mul(x, scale), weight) as TF.Tensor2D;
   }
 
-  function project(x: TF.Tensor2D, w: TF.Tensor2D, layer: number, projection: ProjectionName): TF.Tensor2D {
-    const y: TF.Tensor2D = tf.matMul(x, w, false, true);
+  function project(x: TF.Tensor2D, layer: number, projection: ProjectionName): TF.Tensor2D {
+    const y = projections[layer]![projection].apply(x);
     const pair = lora?.lookup(layer, projection);
     if (!pair) return y;
-    const low = tf.matMul(tf.matMul(x, pair.a, false, true), pair.b, false, true);
+    const low = fast.mm(fast.mm(x, tf.transpose(pair.a as TF.Tensor2D)), tf.transpose(pair.b as TF.Tensor2D));
     return tf.add<TF.Tensor2D>(y, tf.mul(low, lora!.scale));
   }
 
   /** [B*T, heads*hd] → rotated [B, T, heads, hd]. */
   function rope(x: TF.Tensor2D, B: number, T: number, heads: number, rt: RopeTables): TF.Tensor4D {
-    const rotated = tf.matMul(tf.reshape(x, [-1, hd]), rotate);
+    const rotated = rotate.apply(tf.reshape(x, [-1, hd]));
     const x4 = tf.reshape(x, [B, T, heads, hd]);
     return tf.add(tf.mul(x4, rt.cos), tf.mul(tf.reshape(rotated, [B, T, heads, hd]), rt.sin));
   }
 
   function attention(x: TF.Tensor2D, layer: number, B: number, T: number, rt: RopeTables): TF.Tensor2D {
-    const w = weights.layers[layer]!;
-    const q = rope(project(x, w.wq, layer, 'q'), B, T, H, rt);
-    const k = rope(project(x, w.wk, layer, 'k'), B, T, KV, rt);
-    const v = tf.reshape(project(x, w.wv, layer, 'v'), [B, T, KV, hd]);
+    const q = rope(project(x, layer, 'q'), B, T, H, rt);
+    const k = rope(project(x, layer, 'k'), B, T, KV, rt);
+    const v = tf.reshape(project(x, layer, 'v'), [B, T, KV, hd]);
     // Heads sharing a KV head are consecutive (llama.cpp's GQA), so [B, KV, group*T, hd] lines
     // each query group up against its own K/V without copying them.
-    const qg = tf.reshape(tf.transpose(q, [0, 2, 1, 3]), [B, KV, group * T, hd]);
-    const kt = tf.transpose(k, [0, 2, 1, 3]);
-    const vt = tf.transpose(v, [0, 2, 1, 3]);
-    const scores = tf.add(tf.mul(tf.matMul(qg, kt, false, true), 1 / Math.sqrt(hd)), rt.mask);
-    const out = tf.matMul(tf.softmax(scores), vt);
+    // Batched matMul leaves the WASM fast path, so each (sequence, KV head) pair gets its own 2-D
+    // products: more ops, but ~10× less time at these sizes.
+    const pairs = B * KV;
+    const qs = tf.unstack(tf.reshape(tf.transpose(q, [0, 2, 1, 3]), [pairs, group * T, hd])) as TF.Tensor2D[];
+    const ks = tf.unstack(tf.reshape(tf.transpose(k, [0, 2, 3, 1]), [pairs, hd, T])) as TF.Tensor2D[];
+    const vs = tf.unstack(tf.reshape(tf.transpose(v, [0, 2, 1, 3]), [pairs, T, hd])) as TF.Tensor2D[];
+    const scores = tf.add(tf.mul(tf.stack(qs.map((qi, i) => fast.mm(qi, ks[i]!))), 1 / Math.sqrt(hd)), rt.mask);
+    const probs = tf.unstack(tf.softmax(scores)) as TF.Tensor2D[];
+    const out = tf.stack(probs.map((p, i) => fast.mm(p, vs[i]!)));
     const merged: TF.Tensor2D = tf.reshape(tf.transpose(tf.reshape(out, [B, H, T, hd]), [0, 2, 1, 3]), [B * T, H * hd]);
-    return project(merged, w.wo, layer, 'o');
+    return project(merged, layer, 'o');
   }
 
   function mlp(x: TF.Tensor2D, layer: number): TF.Tensor2D {
-    const w = weights.layers[layer]!;
-    const gate = project(x, w.gate, layer, 'gate');
-    const up = project(x, w.up, layer, 'up');
-    return project(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), w.down, layer, 'down');
+    const gate = project(x, layer, 'gate');
+    const up = project(x, layer, 'up');
+    return project(tf.mul(tf.mul(gate, tf.sigmoid(gate)), up), layer, 'down');
   }
 
   function logits(tokens: TF.Tensor2D): TF.Tensor2D {
@@ -116,8 +131,7 @@ export function createLlamaForward(tf: Tf, config: LlamaConfig, weights: LlamaWe
       h = tf.add<TF.Tensor2D>(h, attention(rmsNorm(h, weights.layers[layer]!.attnNorm), layer, B, T, rt));
       h = tf.add<TF.Tensor2D>(h, mlp(rmsNorm(h, weights.layers[layer]!.ffnNorm), layer));
     }
-    void D;
-    return tf.matMul(rmsNorm(h, weights.outputNorm), weights.output, false, true);
+    return output.apply(rmsNorm(h, weights.outputNorm));
   }
 
   function lossSum(tokens: TF.Tensor2D, targets: TF.Tensor1D, mask: TF.Tensor1D): TF.Scalar {
@@ -130,7 +144,10 @@ export function createLlamaForward(tf: Tf, config: LlamaConfig, weights: LlamaWe
     logits,
     lossSum,
     dispose() {
+      [rotateMatrix, rotateT].forEach((t) => t.dispose());
       rotate.dispose();
+      output.dispose();
+      projections.forEach((p) => Object.values(p).forEach((f) => f.dispose()));
       for (const t of tables.values()) (t.cos.dispose(), t.sin.dispose(), t.mask.dispose());
       tables.clear();
     },
