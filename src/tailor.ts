@@ -22,7 +22,7 @@ export interface TailorOptions {
   logger?: Logger;
 }
 
-type Shared = 'store' | 'embedder' | 'logger' | 'chunking';
+type Shared = 'store' | 'embedder' | 'logger';
 
 /**
  * The library's front door: one object holding the parts you chose, with the
@@ -32,6 +32,8 @@ type Shared = 'store' | 'embedder' | 'logger' | 'chunking';
 export interface Tailor {
   readonly store: Store;
   readonly retriever: Retriever;
+  readonly embedder?: Embedder;
+  readonly chatModel?: ChatModel;
   ingest(options: Omit<IngestOptions, Shared>): Promise<IngestReport>;
   ingestTexts(options: Omit<IngestTextsOptions, Shared>): Promise<IngestReport>;
   sync(options?: Omit<Parameters<typeof syncCollection>[0], Shared>): Promise<SyncReport>;
@@ -48,9 +50,11 @@ export function createTailor(options: TailorOptions): Tailor {
   return {
     store: options.store,
     retriever,
-    ingest: (o) => ingest({ ...o, ...shared }),
-    ingestTexts: (o) => ingestTexts({ ...o, ...shared }),
-    sync: (o = {}) => syncCollection({ ...o, ...shared }),
+    embedder: options.embedder,
+    chatModel: options.chatModel,
+    ingest: (o) => ingest({ ...shared, ...o }),
+    ingestTexts: (o) => ingestTexts({ ...shared, ...o }),
+    sync: (o = {}) => syncCollection({ ...shared, ...o }),
     forget: (target, o = {}) => forget({ store: options.store, target, collection: o.collection }),
     search: (query, o = {}) => retriever.retrieve({ query, k: o.k, filter: o.filter }),
     ask: (question, o = {}) => ask({ chatModel: options.chatModel, ...o, question, retriever }),

@@ -48,6 +48,17 @@ export function resolveHome(flag: string | undefined, env: Record<string, string
   return resolve(cwd, flag ?? env.TAILOR_HOME ?? '.tailor');
 }
 
+/**
+ * The vector leg's share in hybrid fusion. The built-in word vectors are weak on
+ * technical text: 0.05 was best on SciFact's train queries and is the largest
+ * weight that keeps hybrid at or above BM25 alone (bench/tune-fusion.ts). Learned
+ * embedders get more say; set `fusion.vectorWeight` in config.json to tune yours.
+ */
+export function defaultVectorWeight(embedderSpec: string): number {
+  if (embedderSpec === 'none') return 0;
+  return embedderSpec === 'words' ? 0.05 : 0.3;
+}
+
 /** Model caches are shared by every home: TAILOR_CACHE, else $XDG_CACHE_HOME/tailor, else ~/.cache/tailor. */
 export function resolveCacheDir(env: Record<string, string | undefined>): string {
   if (env.TAILOR_CACHE) return resolve(env.TAILOR_CACHE);
@@ -81,7 +92,8 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
       throw new TailorError('INVALID_ARGUMENT', `--adapter applies to a local GGUF model: pass --llm gguf:<base model path> as well (the current model is "${config.llm}").`);
     }
     const chatModel = await createChatModelFromSpec(config.llm, { env, cacheDir, logger, loraAdapters });
-    const tailor = createTailor({ store, embedder, chatModel, logger, fusion: config.fusion, chunking: config.chunking });
+    const fusion = { vectorWeight: defaultVectorWeight(config.embedder), ...config.fusion };
+    const tailor = createTailor({ store, embedder, chatModel, logger, fusion, chunking: config.chunking });
     return { home: options.home, config, tailor };
   } catch (error) {
     await store.close();

@@ -12,7 +12,9 @@ export interface BeirOptions {
   store: Store;
   retriever: Retriever;
   /** Ingests the corpus with the caller's embedder and chunking (Tailor.ingestTexts). */
-  ingestTexts: (options: Pick<IngestTextsOptions, 'items' | 'collection' | 'dropDuplicateChunks' | 'onProgress'>) => Promise<IngestReport>;
+  ingestTexts: (options: Pick<IngestTextsOptions, 'items' | 'collection' | 'dropDuplicateChunks' | 'onProgress' | 'chunking'>) => Promise<IngestReport>;
+  /** BEIR corpora are passages already: by default each is kept whole as one chunk (up to this many tokens). */
+  passageTokens?: number;
   collection?: string;
   /** Chunks retrieved per query before collapsing to documents. */
   depth?: number;
@@ -46,6 +48,7 @@ export async function evaluateBeir(options: BeirOptions): Promise<BeirResult> {
     const report = await options.ingestTexts({
       collection,
       dropDuplicateChunks: false,
+      chunking: { maxTokens: options.passageTokens ?? 1024 },
       onProgress: options.onProgress,
       items: mapCorpus(readBeirCorpus(options.dir)),
     });
@@ -94,6 +97,7 @@ export async function evaluateBeir(options: BeirOptions): Promise<BeirResult> {
 
 async function* mapCorpus(corpus: AsyncIterable<{ id: string; title: string; text: string }>) {
   for await (const doc of corpus) {
-    yield { source: SOURCE_PREFIX + doc.id, title: doc.title, text: doc.title ? `${doc.title}\n\n${doc.text}` : doc.text, format: 'text' as const };
+    // The title goes in the title field (weighted by BM25), not repeated in the body.
+    yield { source: SOURCE_PREFIX + doc.id, title: doc.title, text: doc.text.trim() ? doc.text : doc.title, format: 'text' as const };
   }
 }

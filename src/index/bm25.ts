@@ -89,6 +89,7 @@ export class Bm25Index {
   /** Per-term counts while adding one chunk (all zero between adds), and its distinct term ids. */
   private termScratch = new Int32Array(1024);
   private uniqueScratch = new Int32Array(256);
+  private uniqueCount = 0;
 
   constructor(options: Bm25IndexOptions = {}) {
     this.params = { ...DEFAULT_BM25_PARAMS, ...options.params };
@@ -134,29 +135,30 @@ export class Bm25Index {
     this.normsValid = false;
 
     // Count per term in a scratch array indexed by term id (cheaper than a Map per chunk).
-    let unique = this.uniqueScratch;
-    let uniqueCount = 0;
-    const tally = (term: string, isField: boolean): void => {
-      const termId = this.termIdOf(term);
-      if (this.termScratch.length <= termId) this.growTermScratch();
-      const counts = this.termScratch[termId];
-      if (counts === 0) {
-        if (uniqueCount === unique.length) unique = this.uniqueScratch = grow(unique, new Int32Array(unique.length * 2));
-        unique[uniqueCount++] = termId;
-      }
-      // Saturating at 255 keeps both counts in their 8 bits; BM25 is flat there anyway.
-      if (isField) {
-        if (counts >>> 16 < MAX_PACKED_TF) this.termScratch[termId] = counts + 0x10000;
-      } else if ((counts & 0xffff) < MAX_PACKED_TF) this.termScratch[termId] = counts + 1;
-    };
-    for (const term of entry.body) tally(term, false);
-    for (const term of entry.field) tally(term, true);
-    for (let i = 0; i < uniqueCount; i++) {
+    this.uniqueCount = 0;
+    for (const term of entry.body) this.tally(term, false);
+    for (const term of entry.field) this.tally(term, true);
+    const unique = this.uniqueScratch;
+    for (let i = 0; i < this.uniqueCount; i++) {
       const termId = unique[i];
       const counts = this.termScratch[termId];
       this.termScratch[termId] = 0;
       this.appendPosting(termId, slot, (counts & 0xff) | ((counts >>> 16) << 8));
     }
+  }
+
+  private tally(term: string, isField: boolean): void {
+    const termId = this.termIdOf(term);
+    if (this.termScratch.length <= termId) this.growTermScratch();
+    const counts = this.termScratch[termId];
+    if (counts === 0) {
+      if (this.uniqueCount === this.uniqueScratch.length) this.uniqueScratch = grow(this.uniqueScratch, new Int32Array(this.uniqueCount * 2));
+      this.uniqueScratch[this.uniqueCount++] = termId;
+    }
+    // Saturating at 255 keeps both counts in their 8 bits; BM25 is flat there anyway.
+    if (isField) {
+      if (counts >>> 16 < MAX_PACKED_TF) this.termScratch[termId] = counts + 0x10000;
+    } else if ((counts & 0xffff) < MAX_PACKED_TF) this.termScratch[termId] = counts + 1;
   }
 
   /** Tombstones a chunk; false when it is not in the index. */

@@ -104,15 +104,13 @@ export function createLlamaForward(tf: Tf, config: LlamaConfig, weights: LlamaWe
     const v = tf.reshape(project(x, layer, 'v'), [B, T, KV, hd]);
     // Heads sharing a KV head are consecutive (llama.cpp's GQA), so [B, KV, group*T, hd] lines
     // each query group up against its own K/V without copying them.
-    // Batched matMul leaves the WASM fast path, so each (sequence, KV head) pair gets its own 2-D
-    // products: more ops, but ~10× less time at these sizes.
+    // One (sequence, KV head) pair per batch entry: [B*KV, group*T, hd] against [B*KV, hd, T].
     const pairs = B * KV;
-    const qs = tf.unstack(tf.reshape(tf.transpose(q, [0, 2, 1, 3]), [pairs, group * T, hd])) as TF.Tensor2D[];
-    const ks = tf.unstack(tf.reshape(tf.transpose(k, [0, 2, 3, 1]), [pairs, hd, T])) as TF.Tensor2D[];
-    const vs = tf.unstack(tf.reshape(tf.transpose(v, [0, 2, 1, 3]), [pairs, T, hd])) as TF.Tensor2D[];
-    const scores = tf.add(tf.mul(tf.stack(qs.map((qi, i) => fast.mm(qi, ks[i]!))), 1 / Math.sqrt(hd)), rt.mask);
-    const probs = tf.unstack(tf.softmax(scores)) as TF.Tensor2D[];
-    const out = tf.stack(probs.map((p, i) => fast.mm(p, vs[i]!)));
+    const qs: TF.Tensor3D = tf.reshape(tf.transpose(q, [0, 2, 1, 3]), [pairs, group * T, hd]);
+    const ks: TF.Tensor3D = tf.reshape(tf.transpose(k, [0, 2, 3, 1]), [pairs, hd, T]);
+    const vs: TF.Tensor3D = tf.reshape(tf.transpose(v, [0, 2, 1, 3]), [pairs, T, hd]);
+    const scores: TF.Tensor3D = tf.add(tf.mul(fast.bmm(qs, ks), 1 / Math.sqrt(hd)), rt.mask);
+    const out = fast.bmm(tf.softmax(scores) as TF.Tensor3D, vs);
     const merged: TF.Tensor2D = tf.reshape(tf.transpose(tf.reshape(out, [B, H, T, hd]), [0, 2, 1, 3]), [B * T, H * hd]);
     return project(merged, layer, 'o');
   }

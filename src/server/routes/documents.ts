@@ -1,3 +1,4 @@
+import { eraseDocumentLineage } from '../../finetune/lineage.js';
 import { readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { extname, isAbsolute, relative } from 'node:path';
@@ -45,7 +46,12 @@ export function documentRoutes(deps: ServerDeps): Hono<AppEnv> {
     const principal = principalOf(c);
     const doc = await find(principal, c.req.param('id'));
     requireWrite(principal, doc.collection);
-    const report = await deps.jobs.exclusive(() => deps.tailor.forget(doc.id, { collection: doc.collection }));
+    // Erasure reaches fine-tuning too: examples derived from the document, and adapters trained on them.
+    const report = await deps.jobs.exclusive(async () => {
+      const forgotten = await deps.tailor.forget(doc.id, { collection: doc.collection });
+      const lineage = await eraseDocumentLineage(deps.home, forgotten.documents.map((d) => d.documentId));
+      return { ...forgotten, lineage: { datasets: lineage.datasets.length, adapters: lineage.adapters.map((a) => a.name) } };
+    });
     deps.catalog.invalidate();
     // An uploaded original would come back on the next sync, so it goes too.
     const uploads = deps.catalog.uploadsDir(doc.collection);
