@@ -14,7 +14,8 @@ const ALPHA = [
 const BRAVO = [
   { source: 'mem://bravo/board-minutes', title: 'Bravo board minutes', text: 'The alpha-secret-llama launch code is 7741-ZEBRA. The alpha-secret-llama project ships in March with a budget of 9 million kroner.' },
 ];
-const BRAVO_MARKERS = ['7741', 'ZEBRA', 'kroner', 'board minutes', 'board-minutes', 'bravo-plan', 'Quokka'];
+// Markers are words, not bare digit runs: timings in a response may contain any digits.
+const BRAVO_MARKERS = ['7741-ZEBRA', 'ZEBRA', 'kroner', 'board minutes', 'board-minutes', 'bravo-plan', 'Quokka'];
 
 let f: Fixture;
 let admin: string;

@@ -21,6 +21,20 @@ export interface FastMatMul {
   frozen(weight: TF.Tensor2D): { apply(x: TF.Tensor2D): TF.Tensor2D; dispose(): void };
 }
 
+/** [P, rows, cols] → [P, cols, rows]. */
+function transposeLast2(src: Float32Array, P: number, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(src.length);
+  const size = rows * cols;
+  for (let p = 0; p < P; p++) {
+    const base = p * size;
+    for (let r = 0; r < rows; r++) {
+      const row = base + r * cols;
+      for (let c = 0; c < cols; c++) out[base + c * rows + r] = src[row + c]!;
+    }
+  }
+  return out;
+}
+
 export function createFastMatMul(tf: Tf): FastMatMul {
   const mm = tf.customGrad(((a: TF.Tensor, b: TF.Tensor, save: TF.GradSaveFunc) => {
     save([a, b]);
@@ -52,12 +66,9 @@ export function createFastMatMul(tf: Tf): FastMatMul {
       gradFunc: (dy: TF.Tensor, saved: TF.Tensor[]) => {
         const [sa, sb] = saved as [TF.Tensor3D, TF.Tensor3D];
         const dyData = dy.dataSync() as Float32Array;
-        const bT = tf.transpose(sb, [0, 2, 1]);
-        const aT = tf.transpose(sa, [0, 2, 1]);
-        const da = pairwise(dyData, bT.dataSync() as Float32Array, P, m, n, k);
-        const db = pairwise(aT.dataSync() as Float32Array, dyData, P, k, m, n);
-        bT.dispose();
-        aT.dispose();
+        // Transposed in JS: the data is already here, and the backend's Transpose is slow.
+        const da = pairwise(dyData, transposeLast2(sb.dataSync() as Float32Array, P, k, n), P, m, n, k);
+        const db = pairwise(transposeLast2(sa.dataSync() as Float32Array, P, m, k), dyData, P, k, m, n);
         return [da, db];
       },
     };

@@ -169,6 +169,7 @@ export function createLocalLoraTrainer(settings: LocalLoraTrainerSettings = {}):
               stepLosses: state.stepLosses,
               bestEpoch: state.bestEpoch,
               stoppedEarly: loop.stoppedEarly,
+              epochStats: loop.epochStats,
               checkpoints: loop.checkpoints,
               trainSequences: encoded.train.sequences.length,
               validationSequences: encoded.validation.sequences.length,

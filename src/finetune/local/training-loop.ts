@@ -32,6 +32,8 @@ export interface LoopResult {
   exportValues: Map<string, Float32Array>;
   stoppedEarly: boolean;
   checkpoints: string[];
+  /** Wall time of each epoch finished in this run (training + validation), and peak RSS after it. */
+  epochStats: Array<{ epoch: number; seconds: number; peakRssMb: number }>;
 }
 
 type MutableState = Omit<CheckpointState, 'tensors'>;
@@ -109,6 +111,8 @@ export async function runTrainingLoop(
   const stepsAtStart = state.step;
   let tokensThisRun = 0;
   let stoppedEarly = false;
+  const epochStats: LoopResult['epochStats'] = [];
+  let epochStartedAt = performance.now();
 
   const save = (name: string) => {
     const tensors = new Map(readParams(lora));
@@ -186,7 +190,9 @@ export async function runTrainingLoop(
       const patience = settings.earlyStoppingPatience;
       const stop = patience !== undefined && data.validation.length > 0 && state.epochsWithoutImprovement >= patience;
       state.epoch++;
+      epochStats.push({ epoch: state.epoch, seconds: (performance.now() - epochStartedAt) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024 });
       save(`epoch-${state.epoch}`);
+      epochStartedAt = performance.now();
       if (stop) {
         stoppedEarly = true;
         break;
@@ -196,5 +202,5 @@ export async function runTrainingLoop(
     optimizer.dispose();
   }
   state.seconds += (performance.now() - startedAt) / 1000;
-  return { state, exportValues: best ?? readParams(lora), stoppedEarly, checkpoints };
+  return { state, exportValues: best ?? readParams(lora), stoppedEarly, checkpoints, epochStats };
 }

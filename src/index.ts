@@ -1,0 +1,12 @@
+/** Tailor's library API: what `import … from 'tailor'` gives. */
+export * from './core/index.js';
+export * from './providers/index.js';
+export * from './index/index.js';
+export * from './ingest/index.js';
+export { chunkDocument, countTokens, type ChunkDraft, type ChunkOptions } from './chunking/index.js';
+export * from './retrieval/index.js';
+export * from './answer/index.js';
+export * from './eval/index.js';
+export * from './tailor.js';
+export * from './workspace.js';
+export { createServer, createKeyStore } from './server/index.js';
