@@ -6,7 +6,9 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 /** Collapses whitespace and case so trivially re-formatted text hashes the same. */
 export function normalisedTextHash(text: string): string {
-  return sha256Hex(text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim());
+  // NFKC is costly and changes nothing in ASCII text, the common case.
+  const normalised = /[^\x00-\x7f]/.test(text) ? text.normalize('NFKC') : text;
+  return sha256Hex(normalised.toLowerCase().replace(/\s+/g, ' ').trim());
 }
 
 /** A short, stable id derived from parts (collection + source, document + ordinal…). */

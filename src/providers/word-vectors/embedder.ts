@@ -88,14 +88,17 @@ export function createWordVectorEmbedder(settings: WordVectorEmbedderSettings): 
 function poolSif(words: string[], model: LoadedModel): Float32Array {
   const { dimensions, vectors, weights, index } = model;
   const out = new Float32Array(dimensions);
+  // One vector operation per distinct word, scaled by its count: passages repeat words.
+  const counts = new Map<string, number>();
+  for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
   let known = 0;
-  for (const word of words) {
+  for (const [word, count] of counts) {
     const i = index.get(word);
     if (i === undefined) continue;
     known++;
-    const w = weights[i];
+    const w = weights[i]! * count;
     const row = i * dimensions;
-    for (let d = 0; d < dimensions; d++) out[d] += w * vectors[row + d];
+    for (let d = 0; d < dimensions; d++) out[d] += w * vectors[row + d]!;
   }
   // Dividing by the count would not change the direction, and we normalise anyway.
   return known === 0 ? out : l2NormalizeInPlace(out);
