@@ -70,12 +70,14 @@ await rm(home, { recursive: true, force: true });
 // ---- LlamaIndex.TS, same corpus, same embedder
 const { Document, VectorStoreIndex, Settings, BaseEmbedding, SentenceSplitter } = await import('llamaindex');
 class TailorWordVectors extends BaseEmbedding {
+  constructor() {
+    super();
+  }
   async getTextEmbedding(text: string): Promise<number[]> {
     return Array.from((await embedder.doEmbed({ values: [text] })).result.embeddings[0]!);
   }
-  override async getTextEmbeddings(texts: string[]): Promise<number[][]> {
-    return (await embedder.doEmbed({ values: texts })).result.embeddings.map((v) => Array.from(v));
-  }
+  override getTextEmbeddings = async (texts: string[]): Promise<number[][]> =>
+    (await embedder.doEmbed({ values: texts })).result.embeddings.map((v) => Array.from(v));
 }
 Settings.embedModel = new TailorWordVectors();
 Settings.nodeParser = new SentenceSplitter({ chunkSize: 1024, chunkOverlap: 0 });

@@ -66,7 +66,8 @@ export async function ask(options: AskOptions): Promise<Answer> {
 
   if (!options.chatModel) {
     const citations: Citation[] = extractive.sentences.map((s, i) => citationFor(i + 1, retrieved[s.hit]!, s));
-    const text = citations.map((c) => `${c.quote} [${c.n}]`).join(' ');
+    // The quote keeps the source's line breaks (it is an exact slice); the answer reads as prose.
+    const text = citations.map((c) => `${c.quote.replace(/\s+/g, ' ')} [${c.n}]`).join(' ');
     options.onText?.(text);
     timingsMs.generate = 0;
     return { text, citations, refused: false, trace: trace(generator) };

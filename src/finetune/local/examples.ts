@@ -1,3 +1,4 @@
+import { formatTranscript } from '../../providers/llama-cpp/transcript.js';
 import type { TrainingExample } from '../trainer.js';
 
 /** The model's tokenizer, as node-llama-cpp exposes it (no BOS added by `tokenize`). */
@@ -24,7 +25,7 @@ const ROLE_LABEL = { system: 'System', user: 'User', assistant: 'Assistant' } as
  * emit EOS, so generation with them should also stop at "\n".
  */
 export function formatChatPrompt(messages: TrainingExample['messages']): string {
-  return messages.map((m) => `${ROLE_LABEL[m.role]}: ${m.content}\n`).join('') + 'Assistant:';
+  return formatTranscript(messages);
 }
 
 /**

@@ -8,6 +8,7 @@ import { abortedError, linkAbort, throwIfAborted } from '../shared/abort.js';
 import { createAsyncQueue } from '../shared/async-queue.js';
 import { createMutex } from '../shared/mutex.js';
 import { createStopFilter } from '../shared/stop-filter.js';
+import { formatTranscript, TRANSCRIPT_STOPS } from './transcript.js';
 import { type LlamaCppRuntime, type LlamaGpuChoice, type LoadedLlamaModel, assertGgufFile, defaultThreads, loadLlamaModel } from './runtime.js';
 
 export interface LlamaCppChatSettings {
@@ -27,7 +28,11 @@ export interface LlamaCppChatSettings {
    * "chat" forces a chat session (node-llama-cpp then picks a generic format for template-less
    * models); "completion" forces plain completion.
    */
-  promptFormat?: 'auto' | 'chat' | 'completion';
+  /**
+   * auto: the model's chat template if it has one; otherwise the role transcript when LoRA
+   * adapters are given (Tailor trains adapters in that format), else plain completion.
+   */
+  promptFormat?: 'auto' | 'chat' | 'completion' | 'transcript';
   logger?: Logger;
 }
 
@@ -35,7 +40,7 @@ export interface LlamaCppChatModel extends ChatModel {
   /** True when the GGUF has a chat template (known after `load()`). */
   readonly hasChatTemplate: boolean | undefined;
   /** How prompts are sent: through a chat session or as a plain completion (known after `load()`). */
-  readonly promptFormat: 'chat' | 'completion' | undefined;
+  readonly promptFormat: 'chat' | 'completion' | 'transcript' | undefined;
   load(): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -45,6 +50,7 @@ interface Loaded extends LoadedLlamaModel {
   sequence: LlamaContextSequence;
   hasChatTemplate: boolean;
   useChat: boolean;
+  useTranscript: boolean;
 }
 
 interface RunOutput {
@@ -83,7 +89,7 @@ export function createLlamaCppChatModel(settings: LlamaCppChatSettings): LlamaCp
       throwIfAborted(signal, what);
       const before = state.sequence.tokenMeter.getState();
       // Stop strings are applied here, exactly; reaching one ends generation through `halt`.
-      const stopFilter = createStopFilter(options.stop);
+      const stopFilter = createStopFilter(state.useTranscript ? [...(options.stop ?? []), ...TRANSCRIPT_STOPS] : options.stop);
       const halt = new AbortController();
       let text = '';
       const emit = (piece: string) => {
@@ -116,7 +122,7 @@ export function createLlamaCppChatModel(settings: LlamaCppChatSettings): LlamaCp
         } else {
           const completion = new state.lib.LlamaCompletion({ contextSequence: state.sequence });
           try {
-            stopReason = (await completion.generateCompletionWithMeta(toPlainPrompt(options.messages), common)).metadata.stopReason;
+            stopReason = (await completion.generateCompletionWithMeta(state.useTranscript ? formatTranscript(options.messages) : toPlainPrompt(options.messages), common)).metadata.stopReason;
           } finally {
             completion.dispose({ disposeSequence: false });
           }
@@ -151,7 +157,7 @@ export function createLlamaCppChatModel(settings: LlamaCppChatSettings): LlamaCp
       return loaded?.hasChatTemplate;
     },
     get promptFormat() {
-      return loaded === undefined ? undefined : loaded.useChat ? 'chat' : 'completion';
+      return loaded === undefined ? undefined : loaded.useChat ? 'chat' : loaded.useTranscript ? 'transcript' : 'completion';
     },
     async load() {
       await load();
@@ -223,7 +229,8 @@ async function loadChat(settings: LlamaCppChatSettings, threads: number | undefi
     const hasChatTemplate = typeof template === 'string' && template.length > 0;
     const format = settings.promptFormat ?? 'auto';
     const useChat = format === 'chat' || (format === 'auto' && hasChatTemplate);
-    return { ...base, context, sequence: context.getSequence(), hasChatTemplate, useChat };
+    const useTranscript = !useChat && (format === 'transcript' || (format === 'auto' && (settings.loraAdapters?.length ?? 0) > 0));
+    return { ...base, context, sequence: context.getSequence(), hasChatTemplate, useChat, useTranscript };
   } catch (error) {
     await base.release();
     const adapters = settings.loraAdapters?.length ? ` with LoRA adapters ${settings.loraAdapters.join(', ')}` : '';
