@@ -18,6 +18,7 @@ import zlib from 'node:zlib';
 import { sha256Hex, normalisedTextHash } from '../src/core/hash.js';
 import type { Chunk, DocumentRecord } from '../src/core/types.js';
 import { analyze } from '../src/index/analyzer.js';
+import { createRandom } from '../src/core/random.js';
 import { createBm25Index, DEFAULT_BM25_PARAMS, type Bm25Index } from '../src/index/bm25.js';
 import { createSqliteStore } from '../src/index/sqlite-store.js';
 import { createVectorIndex } from '../src/index/vectors.js';
@@ -197,16 +198,6 @@ function zipfSampler(vocabulary: number, random: () => number): () => number {
   };
 }
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -216,7 +207,7 @@ function synthetic(sizes: number[]): void {
   const vocabulary = 200_000;
   const words = Array.from({ length: vocabulary }, (_, r) => `w${r.toString(36)}`);
   for (const size of sizes) {
-    const random = seededRandom(size);
+    const random = createRandom(size);
     const sample = zipfSampler(vocabulary, random);
     const index = createBm25Index();
     let started = performance.now();
@@ -258,7 +249,7 @@ function synthetic(sizes: number[]): void {
 function vectors(sizes: number[]): void {
   const dims = 100;
   for (const size of sizes) {
-    const random = seededRandom(size + 1);
+    const random = createRandom(size + 1);
     const index = createVectorIndex(dims);
     const row = new Float32Array(dims);
     for (let i = 0; i < size; i++) {

@@ -4,17 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom } from '../src/core/random.js';
 
 export function scifactVocabulary(): string[] {
   const text = gunzipSync(readFileSync(new URL('../../shared/data/scifact/corpus.jsonl.gz', import.meta.url))).toString('utf8');
@@ -25,7 +15,7 @@ export function scifactVocabulary(): string[] {
 
 /** Yields `count` passages of 40–80 words; `seed` makes the corpus reproducible. */
 export function* syntheticPassages(count: number, vocabulary: string[], seed = 7): Generator<{ id: string; title: string; text: string }> {
-  const random = mulberry32(seed);
+  const random = createRandom(seed);
   // Inverse-CDF sampling of a Zipf(1) distribution over the vocabulary ranks.
   const cdf = new Float64Array(vocabulary.length);
   let total = 0;

@@ -1,3 +1,4 @@
+import { createRandom } from '../src/core/random.js';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -114,16 +115,6 @@ describe('chunkDocument invariants', () => {
 });
 
 /** A small deterministic PRNG so failures reproduce. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   'word', 'Sentence ends here.', 'Why?', 'Wow!', ' ', ' ', '  ', '\n', '\n', '\n\n', '\r\n', '\t', '# ', '## ', '### ',

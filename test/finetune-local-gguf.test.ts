@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { dequantize, encodeF16, encodeGguf, f16ToF32, f32ToF16, parseGguf, quantizeQ8_0, readGgufFile, readLlamaConfig } from '../src/finetune/local/index.js';
 import { GGML_TYPE } from '../src/finetune/local/gguf-types.js';
-import { createRandom } from '../src/finetune/local/random.js';
+import { createRandom } from '../src/core/random.js';
 import { isTailorError } from '../src/core/errors.js';
 
 const MODEL = fileURLToPath(new URL('../../shared/models/stories260K.gguf', import.meta.url));

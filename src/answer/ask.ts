@@ -1,5 +1,6 @@
 import type { Answer, Citation, Filter, Usage } from '../core/types.js';
 import type { ChatModel } from '../providers/types.js';
+import { generateText } from '../providers/generate.js';
 import type { Retriever } from '../retrieval/retriever.js';
 import { buildRagPrompt, REFUSAL_TEXT } from './prompt.js';
 import { selectAnswerSentences } from './extractive.js';
@@ -74,7 +75,10 @@ export async function ask(options: AskOptions): Promise<Answer> {
   }
 
   const generateStarted = performance.now();
-  const { text, usage } = await generate(options.chatModel, options, prompt);
+  const call = { messages: prompt, maxTokens: options.maxTokens ?? 512, temperature: options.temperature ?? 0, abortSignal: options.abortSignal };
+  const generated = await generateText(options.chatModel, call, options.onText);
+  const text = generated.text.trim();
+  const usage = generated.usage;
   timingsMs.generate = performance.now() - generateStarted;
   const refused = isRefusal(text);
   const { citations, unknownMarkers } = citationsFromMarkers(text, retrieved);
@@ -87,26 +91,6 @@ export async function ask(options: AskOptions): Promise<Answer> {
     refusalReason: refused ? 'The model said the sources do not contain the answer.' : undefined,
     trace: trace(generator, usage),
   };
-}
-
-async function generate(model: ChatModel, options: AskOptions, prompt: ReturnType<typeof buildRagPrompt>): Promise<{ text: string; usage: Usage }> {
-  const call = { messages: prompt, maxTokens: options.maxTokens ?? 512, temperature: options.temperature ?? 0, abortSignal: options.abortSignal };
-  if (!options.onText) {
-    const { result, usage } = await model.doGenerate(call);
-    return { text: result.text.trim(), usage };
-  }
-  const { stream } = await model.doStream(call);
-  let text = '';
-  let usage: Usage = {};
-  for await (const part of stream) {
-    if (part.type === 'text-delta') {
-      text += part.text;
-      options.onText(part.text);
-    } else {
-      usage = part.usage;
-    }
-  }
-  return { text: text.trim(), usage };
 }
 
 function isRefusal(text: string): boolean {

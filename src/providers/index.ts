@@ -15,3 +15,4 @@ export {
   type ProviderSpecOptions,
 } from './spec.js';
 export { cosineSimilarity } from './shared/vectors.js';
+export { generateText } from './generate.js';

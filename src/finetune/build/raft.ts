@@ -1,5 +1,5 @@
 import { stableId } from '../../core/hash.js';
-import { createRandom, shuffled } from '../random.js';
+import { createRandom, shuffled } from '../../core/random.js';
 import type { DatasetExample } from '../types.js';
 import type { GeneratedQuestion, SourceChunk } from './questions.js';
 

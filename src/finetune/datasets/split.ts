@@ -1,5 +1,5 @@
 import { TailorError } from '../../core/errors.js';
-import { createRandom, shuffled } from '../random.js';
+import { createRandom, shuffled } from '../../core/random.js';
 import { SPLIT_NAMES, type DatasetExample, type SplitName } from '../types.js';
 
 export interface SplitOptions {

@@ -1,7 +1,7 @@
 import type { tf as TF } from './tf-runtime.js';
 import type { LlamaConfig } from './llama-config.js';
 import { type ProjectionName, layerTensorName } from './llama-weights.js';
-import { createRandom } from './random.js';
+import { createRandom } from '../../core/random.js';
 
 type Tf = typeof TF;
 

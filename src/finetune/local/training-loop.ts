@@ -8,7 +8,7 @@ import { type CheckpointState, saveCheckpoint } from './checkpoint.js';
 import type { EncodedSequence } from './examples.js';
 import type { LlamaForward } from './llama-forward.js';
 import type { LoraParams } from './lora-params.js';
-import { createRandom, shuffled } from './random.js';
+import { createRandom, shuffled } from '../../core/random.js';
 import type { tf as TF } from './tf-runtime.js';
 
 type Tf = typeof TF;

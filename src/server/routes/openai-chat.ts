@@ -1,3 +1,4 @@
+import { generateText } from '../../providers/generate.js';
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
@@ -44,22 +45,7 @@ export function chatRoutes(deps: ServerDeps): Hono<AppEnv> {
         messages, maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined, temperature: body.temperature ?? undefined,
         stop: typeof body.stop === 'string' ? [body.stop] : body.stop ?? undefined, seed: body.seed ?? undefined, abortSignal: c.req.raw.signal,
       };
-      run = async (onText) => {
-        if (!onText) {
-          const { result, usage } = await model.doGenerate(call);
-          return { text: result.text, usage };
-        }
-        const { stream } = await model.doStream(call);
-        let text = '';
-        let usage: Usage = {};
-        for await (const part of stream) {
-          if (part.type === 'text-delta') {
-            text += part.text;
-            onText(part.text);
-          } else usage = part.usage;
-        }
-        return { text, usage };
-      };
+      run = (onText) => generateText(model, call, onText);
     }
 
     const id = 'chatcmpl-' + randomBytes(12).toString('hex');

@@ -1,6 +1,11 @@
-/** Seeded uniform [0, 1) generator (mulberry32): same seed, same sequence, on every machine. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
+import { createHash } from 'node:crypto';
+
+/**
+ * A seeded uniform [0, 1) generator (mulberry32): the same seed gives the same
+ * sequence on every machine, so splits, samples, training and benchmarks repeat.
+ */
+export function createRandom(seed: number | string): () => number {
+  let state = typeof seed === 'number' ? seed >>> 0 : createHash('sha256').update(seed).digest().readUInt32LE(0);
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
@@ -10,7 +15,7 @@ export function createRandom(seed: number): () => number {
   };
 }
 
-/** Fisher–Yates with the seeded generator. */
+/** Fisher–Yates on a copy, with the given generator. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const out = items.slice();
   for (let i = out.length - 1; i > 0; i--) {
