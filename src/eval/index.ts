@@ -1,3 +1,4 @@
 export * from './beir.js';
 export * from './beir-data.js';
 export * from './metrics.js';
+export * from './beir-chart.js';

@@ -1,4 +1,6 @@
-import { basename, extname, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { lineChartSvg, type Series } from '../report/index.js';
 import { TailorError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
@@ -184,6 +186,9 @@ async function trainWith(
       warnings.push(`llama.cpp could not score the adapter: ${(error as Error).message}`);
     }
   }
+  if (result.format !== 'export' && result.trainLoss.length > 0) {
+    result.extra = { ...result.extra, chartPath: await writeTrainingCurve(result, name) };
+  }
   const adapter: AdapterManifest = {
     name,
     manifestVersion: 1,
@@ -205,4 +210,19 @@ async function trainWith(
   };
   await registry.put(adapter);
   return { adapter, result, warnings };
+}
+
+/** The loss curves as a picture beside the adapter: people look at these rather than read them. */
+async function writeTrainingCurve(result: TrainResult, name: string): Promise<string> {
+  const epochs = result.trainLoss.length;
+  const stepLosses = Array.isArray(result.extra?.stepLosses) ? (result.extra!.stepLosses as number[]) : [];
+  const series: Series[] = [];
+  if (stepLosses.length > epochs) {
+    series.push({ name: 'train loss (step)', points: stepLosses.map((loss, i) => [((i + 1) * epochs) / stepLosses.length, loss]) });
+  }
+  series.push({ name: 'train loss (epoch)', points: result.trainLoss.map((loss, i) => [i + 1, loss]) });
+  if (result.validationLoss.length > 0) series.push({ name: 'validation loss', points: result.validationLoss.map((loss, i) => [i + 1, loss]) });
+  const path = join(dirname(result.adapterPath), 'training-curve.svg');
+  await writeFile(path, lineChartSvg({ title: `Training ${name}`, series, xLabel: 'epoch', yLabel: 'loss (nats per trained token)' }));
+  return path;
 }

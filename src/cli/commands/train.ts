@@ -122,6 +122,7 @@ export function registerTrain(program: Command, io: CliIo): void {
           io.stdout.write(`train loss ${result.trainLoss.map((l) => l.toFixed(4)).join(' → ') || 'n/a'}; validation loss ${result.validationLoss.map((l) => l.toFixed(4)).join(' → ') || 'n/a'}\n`);
           if (extra.perplexityBefore !== undefined) io.stdout.write(`perplexity (llama.cpp): ${Number(extra.perplexityBefore).toFixed(3)} before, ${Number(extra.perplexityAfter).toFixed(3)} after\n`);
           io.stdout.write(`${result.steps} steps, ${result.tokens} tokens in ${result.seconds.toFixed(1)} s\n`);
+          if (extra.chartPath) io.stdout.write(`loss curves: ${String(extra.chartPath)}\n`);
         }
       } finally {
         process.removeListener('SIGINT', onSigint);
