@@ -3,7 +3,8 @@ import type { TrainingExample } from './trainer.js';
 export type SplitName = 'train' | 'validation' | 'test';
 export const SPLIT_NAMES: readonly SplitName[] = ['train', 'validation', 'test'];
 
-export type ExampleKind = 'import' | 'qa' | 'raft' | 'llm-qa';
+/** `text`: a chunk's raw text for continued pretraining (one assistant message, every token trained). */
+export type ExampleKind = 'import' | 'qa' | 'raft' | 'llm-qa' | 'text';
 
 /** Where an example came from: the lineage that erasure follows. */
 export interface ExampleProvenance {

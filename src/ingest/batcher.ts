@@ -87,6 +87,8 @@ export function createWriteBatcher(options: WriteBatcherOptions) {
       const deletes = batch.flatMap((d) => (d.renamedFrom ? [d.renamedFrom.id] : []));
       const written = await options.store.doWrite({ upserts, deletes, embedderId });
       options.logger.log('info', `committed ${batch.length} document(s), ${written.chunksAdded} chunk(s)`, { generation: written.generation });
+      // Only now is a document done: these lines are the ingest's durable progress record.
+      for (const { prepared } of batch) options.logger.log('debug', `stored ${prepared.document.source}`);
       return batch.map((doc, i): FileOutcome => {
         const { document } = doc.prepared;
         const chunks = upserts[i]!.chunks.length;

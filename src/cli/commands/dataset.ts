@@ -85,7 +85,7 @@ export function registerDataset(program: Command, io: CliIo): void {
     .command('build')
     .description('build question/answer or RAFT examples from the documents of a collection')
     .requiredOption('-c, --collection <name>', 'collection to read')
-    .option('--kind <kind>', 'qa | raft', 'qa')
+    .option('--kind <kind>', 'qa | raft | text (raw chunk text, for continued pretraining)', 'qa')
     .option('--llm <spec>', 'generate questions with this model (default: the offline generator)')
     .option('--name <name>', 'dataset name (default: <collection>-<kind>)')
     .option('--per-chunk <n>', 'questions per chunk', number, 2)
@@ -102,7 +102,7 @@ export function registerDataset(program: Command, io: CliIo): void {
     .option('--json', 'print the result as JSON')
     .action(async (flags, command: Command) => {
       const all = { ...globalFlags(command), ...flags };
-      if (flags.kind !== 'qa' && flags.kind !== 'raft') throw new TailorError('INVALID_ARGUMENT', `--kind must be qa or raft (got "${flags.kind}").`);
+      if (!['qa', 'raft', 'text'].includes(flags.kind)) throw new TailorError('INVALID_ARGUMENT', `--kind must be qa, raft or text (got "${flags.kind}").`);
       const home = homeOf(command);
       const logger = loggerFor(io, all);
       const chatModel = flags.llm ? await createChatModelFromSpec(flags.llm, { env: io.env, cacheDir: resolveCacheDir(io.env), logger, cwd: io.cwd }) : undefined;

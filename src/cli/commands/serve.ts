@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { createTailor } from '../../tailor.js';
 import { openWorkspace, resolveCacheDir, resolveHome } from '../../workspace.js';
-import { createSqliteStore } from '../../index/sqlite-store.js';
-import { createChatModelFromSpec, createEmbedderFromSpec } from '../../providers/spec.js';
 import { createServer } from '../../server/index.js';
 import { globalFlags, loggerFor, type CliIo } from '../context.js';
 
@@ -35,15 +32,9 @@ export function registerServe(program: Command, io: CliIo): void {
       const global = globalFlags(command);
       const logger = loggerFor(io, { ...global, verbose: global.verbose });
       const home = resolveHome(global.home, io.env, io.cwd);
-      // openWorkspace settles the config (and refuses embedder mismatches); the server then
-      // builds the same parts itself so /v1/embeddings and plain chat share those instances.
-      const workspace = await openWorkspace({ home, env: io.env, llm: flags.llm, logger });
-      await workspace.tailor.close();
-      const cacheDir = resolveCacheDir(io.env);
-      const embedder = await createEmbedderFromSpec(workspace.config.embedder, { env: io.env, cacheDir, logger });
-      const chatModel = await createChatModelFromSpec(workspace.config.llm, { env: io.env, cacheDir, logger });
-      const store = await createSqliteStore({ home, logger });
-      const tailor = createTailor({ store, embedder, chatModel, logger, fusion: workspace.config.fusion, chunking: workspace.config.chunking });
+      const workspace = await openWorkspace({ home, env: io.env, llm: flags.llm, logger, cacheDir: resolveCacheDir(io.env) });
+      const { tailor } = workspace;
+      const { store, embedder, chatModel } = tailor;
       const server = createServer({
         tailor, home, embedder, chatModel, logger, insecureOpen: flags.insecureOpen, traceFile: flags.traceFile,
         limits: { maxUploadBytes: flags.maxUploadMb * 1048576, maxFileBytes: flags.maxFileMb * 1048576, ratePerSecond: flags.rate, rateBurst: flags.burst },

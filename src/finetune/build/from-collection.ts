@@ -1,4 +1,5 @@
 import { TailorError } from '../../core/errors.js';
+import { stableId } from '../../core/hash.js';
 import type { Logger, ProgressListener } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
 import type { Store } from '../../index/store.js';
@@ -14,7 +15,7 @@ import { buildRaftExamples, documentPools, type RaftReport } from './raft.js';
 export interface BuildFromCollectionOptions {
   store: Store;
   collection: string;
-  kind: 'qa' | 'raft';
+  kind: 'qa' | 'raft' | 'text';
   /** Generates the questions when given; otherwise the deterministic offline generator does. */
   chatModel?: ChatModel;
   questionsPerChunk?: number;
@@ -33,7 +34,7 @@ export interface BuildFromCollectionOptions {
 
 export interface BuildReport {
   collection: string;
-  kind: 'qa' | 'raft';
+  kind: 'qa' | 'raft' | 'text';
   generator: string;
   documents: number;
   chunks: number;
@@ -55,6 +56,7 @@ export async function buildFromCollection(options: BuildFromCollectionOptions): 
     .map(({ chunk, document }) => ({ chunk, document: { id: document.id, title: document.title, source: document.source, collection: document.collection } }))
     .sort((a, b) => a.document.source.localeCompare(b.document.source) || a.chunk.ordinal - b.chunk.ordinal);
   const used = options.maxChunks ? sources.slice(0, options.maxChunks) : sources;
+  if (options.kind === 'text') return rawTextFromChunks(options.collection, used);
   const perChunk = options.questionsPerChunk ?? 2;
   const warnings: string[] = [];
   const questions: GeneratedQuestion[] = [];
@@ -91,4 +93,18 @@ export async function buildFromCollection(options: BuildFromCollectionOptions): 
     warnings.push(`${raft.report.shortOfDistractors} RAFT example(s) got fewer distractors than asked: their split pool has too few other documents.`);
   }
   return { examples: raft.examples, report: { ...report, raft: raft.report } };
+}
+
+/** Continued pretraining: each chunk's text as one unlabelled example, with its lineage. */
+function rawTextFromChunks(collection: string, used: SourceChunk[]): { examples: DatasetExample[]; report: BuildReport } {
+  const examples: DatasetExample[] = used.map(({ chunk, document }) => ({
+    id: stableId('text', chunk.id),
+    messages: [{ role: 'assistant', content: chunk.text }],
+    provenance: { kind: 'text', documentIds: [document.id], chunkIds: [chunk.id], collection: document.collection },
+  }));
+  const report: BuildReport = {
+    collection, kind: 'text', generator: 'raw-text', documents: new Set(used.map((s) => s.document.id)).size,
+    chunks: used.length, questions: 0, llmFallbacks: 0, warnings: [],
+  };
+  return { examples, report };
 }
