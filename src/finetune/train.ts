@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { lineChartSvg, type Series } from '../report/index.js';
 import { TailorError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -187,7 +187,7 @@ async function trainWith(
     }
   }
   if (result.format !== 'export' && result.trainLoss.length > 0) {
-    result.extra = { ...result.extra, chartPath: await writeTrainingCurve(result, name) };
+    result.extra = { ...result.extra, chartPath: await writeTrainingCurve(result, name, outputDir) };
   }
   const adapter: AdapterManifest = {
     name,
@@ -213,7 +213,7 @@ async function trainWith(
 }
 
 /** The loss curves as a picture beside the adapter: people look at these rather than read them. */
-async function writeTrainingCurve(result: TrainResult, name: string): Promise<string> {
+async function writeTrainingCurve(result: TrainResult, name: string, outputDir: string): Promise<string> {
   const epochs = result.trainLoss.length;
   const stepLosses = Array.isArray(result.extra?.stepLosses) ? (result.extra!.stepLosses as number[]) : [];
   const series: Series[] = [];
@@ -222,7 +222,7 @@ async function writeTrainingCurve(result: TrainResult, name: string): Promise<st
   }
   series.push({ name: 'train loss (epoch)', points: result.trainLoss.map((loss, i) => [i + 1, loss]) });
   if (result.validationLoss.length > 0) series.push({ name: 'validation loss', points: result.validationLoss.map((loss, i) => [i + 1, loss]) });
-  const path = join(dirname(result.adapterPath), 'training-curve.svg');
+  const path = join(outputDir, 'training-curve.svg');
   await writeFile(path, lineChartSvg({ title: `Training ${name}`, series, xLabel: 'epoch', yLabel: 'loss (nats per trained token)' }));
   return path;
 }
