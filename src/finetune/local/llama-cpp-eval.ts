@@ -55,18 +55,39 @@ export async function createLlamaCppScorer(
       let tokens = 0;
       for (const seq of sequences) {
         await sequence.clearHistory();
+        // For each scored position: the selected (greedy) token, its probability and the logits
+        // of it and the target. Then log p(target) = log p(selected) + logit(target) − logit(selected)
+        // exactly, with no need for the max logit. (`includeMax` is not usable: node-llama-cpp
+        // 3.x only returns the max logit when the max token is already in the filter, so it
+        // silently hands back the target's own logit as "max" whenever the target is not the
+        // argmax, which made NLL look far too low for an untrained model.)
         const input = seq.tokens.slice(0, -1).map((token, i): Token | [Token, object] =>
           seq.trained[i + 1]
-            ? [token as Token, { generateNext: { logits: { filter: { tokens: [seq.tokens[i + 1] as Token], includeMax: true } }, totalLogitWeight: true } }]
+            ? [token as Token, {
+              generateNext: {
+                token: true,
+                confidence: true,
+                logits: { filter: { tokens: [seq.tokens[i + 1] as Token], includeSelected: true } },
+                // Greedy keeps every candidate, so confidence is a softmax over the whole vocabulary
+                // (sampling options such as top-k would truncate it).
+                options: { temperature: 0 },
+              },
+            }]
             : (token as Token),
         );
         const out = await sequence.controlledEvaluate(input as Parameters<typeof sequence.controlledEvaluate>[0]);
         for (let i = 0; i < input.length; i++) {
+          if (!seq.trained[i + 1]) continue;
           const next = out[i]?.next;
-          if (!next?.logits || next.totalLogitWeight === undefined) continue;
-          const target = next.logits.get(seq.tokens[i + 1] as Token)!;
-          const max = next.logits.values().next().value!;
-          nll += max + Math.log(next.totalLogitWeight) - target;
+          const selected = next?.token;
+          const target = next?.logits?.get(seq.tokens[i + 1] as Token);
+          const selectedLogit = selected == null ? undefined : next?.logits?.get(selected);
+          if (target === undefined || selectedLogit === undefined || !(next!.confidence! > 0)) {
+            throw new TailorError('INTERNAL', `llama.cpp returned no logits for token ${i + 1} of sequence ${seq.id}; cannot score it.`, {
+              details: { sequence: seq.id, position: i + 1 },
+            });
+          }
+          nll += selectedLogit - target - Math.log(next!.confidence!);
           tokens++;
         }
       }
