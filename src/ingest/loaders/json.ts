@@ -18,7 +18,7 @@ function parseFailure(path: string, error: unknown, where: { line: number; colum
   });
 }
 
-function recordsToDocument(path: string, format: 'json' | 'jsonl', records: unknown[]): LoadedDocument {
+function recordsAsDocument(path: string, format: 'json' | 'jsonl', records: unknown[]): LoadedDocument {
   const blocks = records.map(recordText).filter((block) => block.trim().length > 0);
   if (blocks.length === 0) {
     throw new TailorError('EMPTY_DOCUMENT', `${path} holds no values (empty array, object or only nulls).`, { details: { path } });
@@ -54,12 +54,12 @@ export async function loadJson({ path, bytes }: LoaderInput): Promise<LoadedDocu
     // Many ".json" exports are really JSON Lines; reading them beats rejecting them.
     const lines = parseLinesLeniently(source);
     if (lines) {
-      const document = recordsToDocument(path, 'json', lines);
+      const document = recordsAsDocument(path, 'json', lines);
       return { ...document, warnings: ['The file holds one JSON value per line (JSON Lines); read it as such. Rename it to .jsonl to silence this.'] };
     }
     throw parseFailure(path, error, lineAndColumn(source, failurePosition(error, source)), 'Fix the syntax there (a validator such as `jq . file.json` shows it too).');
   }
-  return recordsToDocument(path, 'json', Array.isArray(value) ? value : [value]);
+  return recordsAsDocument(path, 'json', Array.isArray(value) ? value : [value]);
 }
 
 /** JSON Lines: one JSON value per line; blank lines are allowed. */
@@ -75,5 +75,5 @@ export async function loadJsonl({ path, bytes }: LoaderInput): Promise<LoadedDoc
       throw parseFailure(path, error, { line: index + 1, column }, 'Each line must be one complete JSON value.');
     }
   });
-  return recordsToDocument(path, 'jsonl', records);
+  return recordsAsDocument(path, 'jsonl', records);
 }
