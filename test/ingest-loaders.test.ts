@@ -64,14 +64,14 @@ describe('markdown and text', () => {
     assert.equal(withFrontMatter.title, 'Leave policy');
     assert.deepEqual(withFrontMatter.metadata?.frontMatter, { title: 'Leave policy', owner: 'hr' });
     const plain = await load('/docs/plain-notes.markdown', 'Just a paragraph.\n## Only a level two heading\n');
-    assert.equal(plain.title, 'plain-notes.markdown');
+    assert.equal(plain.title, 'plain-notes');
   });
 
   test('text: content unchanged apart from line endings, title is the file name', async () => {
     const doc = await load('/var/log/app.log', 'line one\r\n\x1b[31mred\x1b[0m line two\n');
     assert.equal(doc.format, 'text');
     assert.equal(doc.text, 'line one\n\x1b[31mred\x1b[0m line two\n');
-    assert.equal(doc.title, 'app.log');
+    assert.equal(doc.title, 'app');
   });
 });
 
@@ -181,7 +181,7 @@ describe('pdf', () => {
   test('real 8-K without a Title falls back to the file name; signatures on page 3', async () => {
     const bytes = new Uint8Array(await readFile(join(PDF_DIR, 'AMCOR_2022_8K_dated-2022-07-01.pdf')));
     const doc = await load('AMCOR_2022_8K_dated-2022-07-01.pdf', bytes);
-    assert.equal(doc.title, 'AMCOR_2022_8K_dated-2022-07-01.pdf');
+    assert.equal(doc.title, 'AMCOR_2022_8K_dated-2022-07-01');
     assert.equal(pageOf(doc, 'SIGNATURES'), 3);
     assert.equal(pageOf(doc, 'SECOND SUPPLEMENTAL INDENTURE'), 4);
     assert.ok(bytes.byteLength > 0, 'the caller’s buffer is not detached');

@@ -34,7 +34,9 @@ export function selectAnswerSentences(question: string, retrieved: RetrievedChun
       const best = chosen[0]!;
       const addsTerms = [...candidate.terms].some((t) => !chosen.some((c) => c.terms.has(t)));
       const nearlyAsGood = candidate.score >= best.score * 0.85;
-      const usefulAddition = addsTerms && candidate.score >= best.score * 0.5;
+      // Another passage must earn its place more clearly than a neighbour of the best sentence.
+      const sameDocument = retrieved[candidate.hit]!.document.id === retrieved[best.hit]!.document.id;
+      const usefulAddition = addsTerms && candidate.score >= best.score * (sameDocument ? 0.5 : 0.75);
       if (!usefulAddition && !nearlyAsGood) continue;
       if (chars + candidate.text.length > maxChars) continue;
       if (chosen.some((c) => c.text === candidate.text)) continue;

@@ -9,9 +9,18 @@ export interface ScoredSentence extends SentenceSpan {
   hit: number;
   /** Query terms this sentence contains (analysed form). */
   terms: Set<string>;
+  /** Query terms only its document's title or heading path contains: the sentence is about them. */
+  context: Set<string>;
   score: number;
   flagged: boolean;
 }
+
+/**
+ * A question term found only in the title or heading above a sentence counts for
+ * this share of a term in the sentence itself: "Fiverr" in "Fiverr.txt" tells
+ * whose policy a sentence states, but the sentence does not say it.
+ */
+const CONTEXT_SHARE = 0.75;
 
 export interface Evidence {
   queryTerms: string[];
@@ -30,10 +39,12 @@ export function gatherEvidence(question: string, retrieved: RetrievedChunk[]): E
   const sentences: ScoredSentence[] = [];
   retrieved.forEach((hit, index) => {
     const flagged = looksLikeInstruction(hit.chunk.text);
+    const heading = new Set(analyze([hit.document.title, ...hit.chunk.headingPath].join('\n')));
     for (const span of chunkSentences(hit.chunk)) {
       const tokens = new Set(analyze(span.text));
       const terms = new Set(queryTerms.filter((t) => tokens.has(t)));
-      sentences.push({ ...span, hit: index, terms, score: 0, flagged: flagged && looksLikeInstruction(span.text) });
+      const context = new Set(queryTerms.filter((t) => !terms.has(t) && heading.has(t)));
+      sentences.push({ ...span, hit: index, terms, context, score: 0, flagged: flagged && looksLikeInstruction(span.text) });
     }
   });
   const termWeights = new Map<string, number>();
@@ -44,7 +55,7 @@ export function gatherEvidence(question: string, retrieved: RetrievedChunk[]): E
   }
   const totalWeight = sum(queryTerms.map((t) => termWeights.get(t)!));
   for (const sentence of sentences) {
-    const matched = sum([...sentence.terms].map((t) => termWeights.get(t)!));
+    const matched = sum([...sentence.terms].map((t) => termWeights.get(t)!)) + CONTEXT_SHARE * sum([...sentence.context].map((t) => termWeights.get(t)!));
     const coverage = totalWeight > 0 ? matched / totalWeight : 0;
     // Earlier-ranked passages win ties; long sentences are not rewarded for length.
     const rankPrior = 0.1 / (1 + sentence.hit);
@@ -58,7 +69,9 @@ export function coverageOf(evidence: Evidence, chosen: ScoredSentence[]): number
   const total = sum(evidence.queryTerms.map((t) => evidence.termWeights.get(t)!));
   if (total === 0) return 0;
   const covered = new Set(chosen.flatMap((s) => [...s.terms]));
-  return sum([...covered].map((t) => evidence.termWeights.get(t)!)) / total;
+  const contextOnly = new Set(chosen.flatMap((s) => [...s.context]).filter((t) => !covered.has(t)));
+  const weight = (terms: Set<string>) => sum([...terms].map((t) => evidence.termWeights.get(t)!));
+  return (weight(covered) + CONTEXT_SHARE * weight(contextOnly)) / total;
 }
 
 function sum(values: number[]): number {

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, extname } from 'node:path';
 import type { Chunk, DocumentRecord, LoadedDocument, PageSpan } from '../core/types.js';
 import { normalisedTextHash, stableId } from '../core/hash.js';
 import { chunkDocument, type ChunkOptions } from '../chunking/index.js';
@@ -31,7 +31,8 @@ export function prepareDocument(input: PrepareInput): PreparedDocument {
   const redacted = input.redact && input.redact.length > 0 ? redactPaged(loaded.text, loaded.pages, input.redact) : undefined;
   const text = redacted?.text ?? loaded.text;
   const pages = redacted?.pages ?? loaded.pages;
-  const rawTitle = loaded.title?.trim() || basename(input.source);
+  // Without a title of its own a document is named after its file; the extension is noise to BM25's title field.
+  const rawTitle = loaded.title?.trim() || basename(input.source, extname(input.source)) || basename(input.source);
   const title = input.redact && input.redact.length > 0 ? redactPii(rawTitle, input.redact).text : rawTitle;
   const id = documentIdFor(input.collection, input.source);
   const document: DocumentRecord = {

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, extname } from 'node:path';
 
 /** What every format loader receives: the file's path (for messages and titles) and its bytes. */
 export interface LoaderInput {
@@ -6,7 +6,10 @@ export interface LoaderInput {
   bytes: Uint8Array;
 }
 
-/** The fallback title: the file's name as the user sees it. */
+/**
+ * The fallback title: the file's name without its extension, which is noise in
+ * BM25's title field ("Fiverr.txt" would index as one token, "fiverr.txt").
+ */
 export function fileTitle(path: string): string {
-  return basename(path);
+  return basename(path, extname(path)) || basename(path);
 }
