@@ -1,3 +1,4 @@
+import { basename, isAbsolute } from 'node:path';
 import type { ChatMessage, RetrievedChunk } from '../core/types.js';
 
 export const REFUSAL_TEXT = "I don't know: the documents I can search do not contain the answer.";
@@ -17,7 +18,9 @@ export function escapeSourceText(text: string): string {
 }
 
 export function formatLocation(hit: RetrievedChunk): string {
-  const parts = [hit.document.source];
+  // The model needs the file's name, not where it lies on this machine.
+  const source = isAbsolute(hit.document.source) ? basename(hit.document.source) : hit.document.source;
+  const parts = [source];
   if (hit.chunk.page !== undefined) parts.push(`page ${hit.chunk.page}`);
   if (hit.chunk.headingPath.length > 0) parts.push(hit.chunk.headingPath.join(' › '));
   return parts.join(', ');
