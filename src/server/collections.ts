@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TailorError } from '../core/errors.js';
 import type { CollectionStats, Store } from '../index/store.js';
@@ -17,7 +17,8 @@ export function assertCollectionName(name: string): void {
  * Which collections exist: those with documents in the store, plus those created
  * (or uploaded to) through the server, which have a folder under <home>/uploads
  * even while still empty. Also remembers the last failed/duplicate outcome per
- * uploaded source so document lists can show why a file is missing.
+ * uploaded source so document lists can show why a file is missing — kept in
+ * uploads/<name>/.upload-problems.json, so a restart does not forget them.
  */
 export interface CollectionCatalog {
   uploadsDir(name: string): string;
@@ -29,6 +30,9 @@ export interface CollectionCatalog {
   recordOutcomes(collection: string, files: FileOutcome[]): void;
   problems(collection: string): FileOutcome[];
 }
+
+/** Hidden, so the folder walker never ingests it. */
+const PROBLEMS_FILE = '.upload-problems.json';
 
 /** How long a collection listing is reused: doStats counts every chunk, too costly per request. */
 const LIST_TTL_MS = 2000;
@@ -63,15 +67,41 @@ export function createCollectionCatalog(home: string, store: Store): CollectionC
     },
     recordOutcomes(collection, files) {
       invalidate();
-      const map = problems.get(collection) ?? new Map<string, FileOutcome>();
+      const map = load(collection);
       for (const file of files) {
         if (file.status === 'failed' || file.status === 'duplicate') map.set(file.source, file);
         else map.delete(file.source);
       }
-      problems.set(collection, map);
+      save(collection, map);
     },
-    problems: (collection) => [...(problems.get(collection)?.values() ?? [])],
+    problems: (collection) => [...load(collection).values()],
   };
+
+  function problemsFile(collection: string): string {
+    assertCollectionName(collection);
+    return join(root, collection, PROBLEMS_FILE);
+  }
+
+  function load(collection: string): Map<string, FileOutcome> {
+    let map = problems.get(collection);
+    if (!map) {
+      map = new Map();
+      try {
+        for (const file of JSON.parse(readFileSync(problemsFile(collection), 'utf8')) as FileOutcome[]) map.set(file.source, file);
+      } catch {
+        // None recorded yet (or unreadable): the list only explains missing files, so start empty.
+      }
+      problems.set(collection, map);
+    }
+    return map;
+  }
+
+  function save(collection: string, map: Map<string, FileOutcome>): void {
+    const path = problemsFile(collection);
+    mkdirSync(join(root, collection), { recursive: true });
+    writeFileSync(`${path}.tmp`, JSON.stringify([...map.values()]));
+    renameSync(`${path}.tmp`, path);
+  }
 
   async function listNow(): Promise<CollectionStats[]> {
     const stats = await store.doStats();
