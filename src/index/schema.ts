@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { retainForProcessLife } from './sqlite-retain.js';
 import picomatch from 'picomatch';
 import { TailorError } from '../core/errors.js';
 
@@ -81,15 +82,16 @@ export function openDatabase(home: string): Db {
   const file = path.join(home, DATABASE_FILE);
   let db: Db;
   try {
-    db = new Database(file);
+    db = retainForProcessLife(new Database(file));
   } catch (error) {
     throw toStoreError(error, file);
   }
   try {
-    db.pragma('busy_timeout = 5000');
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
+    // exec, not pragma(): pragma() makes a throwaway Statement (see sqlite-retain.ts).
+    db.exec('PRAGMA busy_timeout = 5000');
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.exec('PRAGMA foreign_keys = ON');
     initialiseSchema(db, file);
     registerFunctions(db);
   } catch (error) {
