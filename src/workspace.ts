@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from './io/atomic-file.js';
 import { join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { TailorError } from './core/errors.js';
@@ -117,9 +118,7 @@ async function readConfig(home: string): Promise<Partial<WorkspaceConfig> | unde
 }
 
 async function writeConfig(home: string, config: WorkspaceConfig): Promise<void> {
-  const path = join(home, 'config.json');
-  await writeFile(`${path}.tmp`, JSON.stringify(config, null, 2) + '\n');
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(join(home, 'config.json'), JSON.stringify(config, null, 2) + '\n');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { TailorError } from '../core/errors.js';
-import type { DocumentFormat, PageSpan } from '../core/types.js';
+import type { Chunk, DocumentFormat, PageSpan } from '../core/types.js';
 import { markdownStructure } from './markdown.js';
 import { packBlocks } from './pack.js';
 import { createPageLocator, cutBlocksAtPages } from './pages.js';
@@ -19,15 +19,7 @@ export interface ChunkOptions {
 }
 
 /** A chunk before the pipeline gives it ids and hashes. `text === document.text.slice(start, end)`. */
-export interface ChunkDraft {
-  ordinal: number;
-  text: string;
-  start: number;
-  end: number;
-  headingPath: string[];
-  page?: number;
-  tokenCount: number;
-}
+export type ChunkDraft = Pick<Chunk, 'ordinal' | 'text' | 'start' | 'end' | 'headingPath' | 'page' | 'tokenCount'>;
 
 export interface ChunkableDocument {
   text: string;

@@ -1,3 +1,5 @@
+import { isSpaceCode } from './spans.js';
+
 /**
  * A fast, allocation-free estimate of how many subword tokens a model will see.
  *
@@ -55,18 +57,7 @@ function isLetter(c: number): boolean {
   return c >= 0xc0 && c < 0x2000 && c !== 0xd7 && c !== 0xf7;
 }
 
+/** Whitespace, control characters and the zero-width space: none of them is a token. */
 function isSpace(c: number): boolean {
-  if (c <= 32) return true;
-  if (c < 0xa0) return c === 127;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200b) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
+  return c <= 32 || c === 127 || c === 0x200b || isSpaceCode(c);
 }

@@ -1,9 +1,10 @@
+import { subdirectories } from '../io/subdirectories.js';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { TailorError } from '../core/errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
 import { assertName } from './names.js';
 
 export interface AdapterErasure {
@@ -91,12 +92,7 @@ export function createAdapterRegistry(home: string): AdapterRegistry {
     dir,
     adapterDir,
     async list() {
-      let names: string[];
-      try {
-        names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-      } catch {
-        return [];
-      }
+      const names = await subdirectories(dir);
       const manifests = await Promise.all(names.map((n) => find(n).catch(() => undefined)));
       return manifests.filter((m): m is AdapterManifest => m !== undefined).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
     },

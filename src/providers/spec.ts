@@ -146,6 +146,11 @@ function openaiSettings(options: ProviderSpecOptions, what: string) {
   return { baseURL, apiKey, provider: 'openai', fetch: options.fetch };
 }
 
+/** Any OpenAI-compatible server: its own key variable, so OPENAI_API_KEY never goes to an arbitrary URL. */
+function compatibleSettings(parsed: { baseURL: string; model: string }, options: ProviderSpecOptions) {
+  return { baseURL: parsed.baseURL, apiKey: options.env.OPENAI_COMPATIBLE_API_KEY, model: parsed.model, fetch: options.fetch };
+}
+
 /** `extractive` gives undefined: the answer layer then quotes the sources without a model. */
 export async function createChatModelFromSpec(spec: string, options: ProviderSpecOptions): Promise<ChatModel | undefined> {
   const parsed = parseChatSpec(spec);
@@ -156,12 +161,7 @@ export async function createChatModelFromSpec(spec: string, options: ProviderSpe
     case 'openai':
       return createOpenAICompatibleChatModel({ ...openaiSettings(options, `Chat model "${spec}"`), model: parsed.model });
     case 'openai-compatible':
-      return createOpenAICompatibleChatModel({
-        baseURL: parsed.baseURL,
-        apiKey: options.env.OPENAI_COMPATIBLE_API_KEY,
-        model: parsed.model,
-        fetch: options.fetch,
-      });
+      return createOpenAICompatibleChatModel(compatibleSettings(parsed, options));
     case 'gguf':
       return createLlamaCppChatModel({
         modelPath: resolvePath(parsed.path, options),
@@ -189,12 +189,7 @@ export async function createEmbedderFromSpec(spec: string, options: ProviderSpec
     case 'openai':
       return createOpenAICompatibleEmbedder({ ...openaiSettings(options, `Embedder "${spec}"`), model: parsed.model });
     case 'openai-compatible':
-      return createOpenAICompatibleEmbedder({
-        baseURL: parsed.baseURL,
-        apiKey: options.env.OPENAI_COMPATIBLE_API_KEY,
-        model: parsed.model,
-        fetch: options.fetch,
-      });
+      return createOpenAICompatibleEmbedder(compatibleSettings(parsed, options));
     case 'gguf': {
       const embedder = createLlamaCppEmbedder({
         modelPath: resolvePath(parsed.path, options),

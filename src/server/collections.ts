@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomicSync } from '../io/atomic-file.js';
 import { join } from 'node:path';
 import { TailorError } from '../core/errors.js';
 import type { CollectionStats, Store } from '../index/store.js';
@@ -97,10 +98,7 @@ export function createCollectionCatalog(home: string, store: Store): CollectionC
   }
 
   function save(collection: string, map: Map<string, FileOutcome>): void {
-    const path = problemsFile(collection);
-    mkdirSync(join(root, collection), { recursive: true });
-    writeFileSync(`${path}.tmp`, JSON.stringify([...map.values()]));
-    renameSync(`${path}.tmp`, path);
+    writeFileAtomicSync(problemsFile(collection), JSON.stringify([...map.values()]));
   }
 
   async function listNow(): Promise<CollectionStats[]> {

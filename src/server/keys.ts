@@ -1,6 +1,7 @@
+import { writeFileAtomicSync } from '../io/atomic-file.js';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { TailorError } from '../core/errors.js';
 import { sha256Hex } from '../core/hash.js';
 
@@ -68,10 +69,7 @@ export function createKeyStore(home: string): KeyStore {
   }
 
   function save(next: StoredKey[]): void {
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ keys: next }, null, 2) + '\n', { mode: 0o600 });
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, JSON.stringify({ keys: next }, null, 2) + '\n', { mode: 0o600 });
     keys = next;
     loadedMtime = statSync(path).mtimeMs;
   }

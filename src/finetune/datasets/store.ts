@@ -1,8 +1,9 @@
+import { subdirectories } from '../../io/subdirectories.js';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '../../core/hash.js';
 import { TailorError } from '../../core/errors.js';
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import { assertName } from '../names.js';
 import type { DatasetExample, ExampleKind, SplitName } from '../types.js';
 
@@ -72,13 +73,8 @@ export function createDatasetStore(home: string): DatasetStore {
   return {
     dir,
     async list() {
-      let names: string[];
-      try {
-        names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-      } catch {
-        return [];
-      }
-      const manifests = await Promise.all(names.sort().map((n) => readManifest(n).catch(() => undefined)));
+      const names = await subdirectories(dir);
+      const manifests = await Promise.all(names.map((n) => readManifest(n).catch(() => undefined)));
       return manifests.filter((m): m is DatasetManifest => m !== undefined);
     },
     async exists(name) {

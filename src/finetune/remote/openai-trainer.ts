@@ -4,7 +4,7 @@ import { TailorError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
 import type { CallResult, FetchFunction } from '../../providers/types.js';
-import { writeFileAtomic } from '../atomic.js';
+import { writeFileAtomic } from '../../io/atomic-file.js';
 import type { Trainer, TrainOptions, TrainResult } from '../trainer.js';
 import { toTailorApiError } from './errors.js';
 

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileAtomicSync } from '../../io/atomic-file.js';
+import { readFileSync } from 'node:fs';
 import { TailorError } from '../../core/errors.js';
 
 /**
@@ -35,13 +35,9 @@ export function writeWordVectorCache(path: string, table: WordVectorTable): void
   header.copy(file, 8);
   Buffer.from(table.vectors.buffer, table.vectors.byteOffset, table.vectors.byteLength).copy(file, dataStart);
 
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    writeFileSync(tmp, file);
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, file);
   } catch (error) {
-    rmSync(tmp, { force: true });
     throw new TailorError('UNREADABLE_PATH', `Could not write the word-vector cache ${path}: ${(error as Error).message}`, {
       cause: error,
       details: { path },
