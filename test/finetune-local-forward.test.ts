@@ -1,7 +1,8 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { getLlama, type Llama, type LlamaModel, type Token } from 'node-llama-cpp';
+import type { LlamaModel, Token } from 'node-llama-cpp';
+import { useStoriesModel } from './helpers/stories-model.js';
 import { readGgufFile } from '../src/finetune/local/gguf-read.js';
 import { readLlamaConfig } from '../src/finetune/local/llama-config.js';
 import { loadLlamaWeights } from '../src/finetune/local/llama-weights.js';
@@ -39,20 +40,12 @@ function logSumExp(values: Iterable<number>): number {
 }
 
 describe('llama forward pass in TensorFlow.js against llama.cpp (stories260K)', () => {
-  let llama: Llama;
-  let model: LlamaModel;
+  const loaded = useStoriesModel();
   const dir = mkdtempSync(join(tmpdir(), 'tailor-forward-'));
-  before(async () => {
-    llama = await getLlama({ gpu: false, build: 'never', progressLogs: false });
-    model = await llama.loadModel({ modelPath: MODEL });
-  });
-  after(async () => {
-    await model.dispose();
-    await llama.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('logits and perplexity of a text agree', async () => {
+    const model = loaded();
     const tokens = [model.tokens.bos!, ...model.tokenize(TEXT)];
     const reference = await llamaLogits(model, tokens);
     const tf = await useTfBackend('wasm');
@@ -79,6 +72,7 @@ describe('llama forward pass in TensorFlow.js against llama.cpp (stories260K)', 
   });
 
   test('an exported random LoRA on every projection changes llama.cpp logits exactly as ours', async () => {
+    const model = loaded();
     const tokens = [model.tokens.bos!, ...model.tokenize(TEXT.slice(0, 60))];
     const tf = await useTfBackend('wasm');
     const file = readGgufFile(MODEL);

@@ -1,10 +1,10 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getLlama, type Llama, type LlamaModel } from 'node-llama-cpp';
+import { useStoriesModel } from './helpers/stories-model.js';
 import { createLocalLoraTrainer, createLlamaCppScorer, encodeExamples, formatChatPrompt, llamaTokenizer, readGgufFile } from '../src/finetune/local/index.js';
 import type { TrainingExample } from '../src/finetune/trainer.js';
 
@@ -24,20 +24,12 @@ const EXAMPLES: TrainingExample[] = [
 const NLL_TOLERANCE = 0.02;
 
 describe('local LoRA round trip through llama.cpp (stories260K)', () => {
-  let llama: Llama;
-  let model: LlamaModel;
+  const loaded = useStoriesModel();
   const dir = mkdtempSync(join(tmpdir(), 'tailor-lora-rt-'));
-  before(async () => {
-    llama = await getLlama({ gpu: false, build: 'never', progressLogs: false });
-    model = await llama.loadModel({ modelPath: MODEL });
-  });
-  after(async () => {
-    await model.dispose();
-    await llama.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('train, export GGUF, load in llama.cpp: lower perplexity, same loss, trained answers generated', async () => {
+    const model = loaded();
     const progress: number[] = [];
     const trained = await createLocalLoraTrainer().doTrain({
       baseModel: MODEL,

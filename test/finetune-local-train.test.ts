@@ -1,10 +1,10 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getLlama, type Llama, type LlamaModel } from 'node-llama-cpp';
+import { useStoriesModel } from './helpers/stories-model.js';
 import { createLocalLoraTrainer, encodeExamples, llamaTokenizer, rawTextExample } from '../src/finetune/local/index.js';
 import type { TrainOptions, TrainingExample } from '../src/finetune/trainer.js';
 import { isTailorError } from '../src/core/errors.js';
@@ -35,18 +35,10 @@ after(async () => {
 });
 
 describe('encoding examples for training', () => {
-  let llama: Llama;
-  let model: LlamaModel;
-  before(async () => {
-    llama = await getLlama({ gpu: false, build: 'never', progressLogs: false });
-    model = await llama.loadModel({ modelPath: MODEL });
-  });
-  after(async () => {
-    await model.dispose();
-    await llama.dispose();
-  });
+  const loaded = useStoriesModel();
 
   test('chat: BOS first, loss only on the answer, its newline and EOS', () => {
+    const model = loaded();
     const tokenizer = llamaTokenizer(model);
     const [seq] = encodeExamples([TRAIN[1]!], tokenizer, 256).sequences;
     assert.equal(seq!.tokens[0], tokenizer.bos);
@@ -59,6 +51,7 @@ describe('encoding examples for training', () => {
   });
 
   test('raw text (one assistant message): every token trained, split into maxSeqLen windows', () => {
+    const model = loaded();
     const tokenizer = llamaTokenizer(model);
     const text = 'Once upon a time there was a big red ball. The ball liked to roll down the hill every day.';
     const { sequences } = encodeExamples([rawTextExample('doc', text)], tokenizer, 16);
@@ -69,6 +62,7 @@ describe('encoding examples for training', () => {
   });
 
   test('over-long chat examples are truncated with a warning', () => {
+    const model = loaded();
     const long: TrainingExample = { id: 'long', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'word '.repeat(50) }] };
     const { sequences, warnings } = encodeExamples([long], llamaTokenizer(model), 20);
     assert.equal(sequences[0]!.tokens.length, 21);
