@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
+import { BUILT_CLI, ROOT } from './helpers/built.js';
+import { readFile } from 'node:fs/promises';
 import { tempDir } from './helpers/temp.js';
 
 const SAMPLES = fileURLToPath(new URL('../samples/handbook', import.meta.url));
@@ -79,9 +81,10 @@ describe('tailor CLI', () => {
     assert.equal(report.counts.failed, 1);
   });
 
-  test('the bin runs as a real process', () => {
-    const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', main, '--help'], { encoding: 'utf8' });
+  test('the bin that package.json names is the built CLI, and it runs as a real process', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    assert.equal(join(ROOT, pkg.bin.tailor!), BUILT_CLI);
+    const run = spawnSync(process.execPath, [BUILT_CLI, '--help'], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /ingest/);
     assert.match(run.stdout, /ask/);

@@ -3,18 +3,18 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createSqliteStore } from '../src/index/sqlite-store.js';
 import { cli } from './helpers/cli.js';
+import { BUILT_CLI, ensureBuilt } from './helpers/built.js';
 import { tempDir } from './helpers/temp.js';
 
-const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const FILES = 240;
 
 /** Runs `tailor ingest` as a real process and SIGKILLs it once `killAfter` documents are reported stored. */
 function ingestUntilKilled(home: string, dir: string, killAfter: number): Promise<{ stored: string[]; killed: boolean }> {
+  ensureBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--home', home, '--verbose', 'ingest', dir, '--embedder', 'none'], {
+    const child = spawn(process.execPath, [BUILT_CLI, '--home', home, '--verbose', 'ingest', dir, '--embedder', 'none'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const stored: string[] = [];

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
+import { BUILT_CLI, ensureBuilt } from './helpers/built.js';
 import { tempDir } from './helpers/temp.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -16,7 +17,8 @@ async function env() {
 
 /** Starts `tailor serve` as a real process and resolves with its printed URL. */
 function serve(args: string[], e: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], { cwd: ROOT, env: { ...process.env, ...e } });
+  ensureBuilt();
+  const child = spawn(process.execPath, [BUILT_CLI, 'serve', ...args], { cwd: ROOT, env: { ...process.env, ...e } });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));

@@ -68,9 +68,13 @@ async function createLocalTrainer(logger: Logger, runtime?: LlamaCppRuntime): Pr
   try {
     local = (await import(specifier)) as typeof local;
   } catch (cause) {
-    throw new TailorError('PROVIDER_UNAVAILABLE', 'The local LoRA backend is not available in this build. Use --backend openai, axolotl or llama-factory.', { cause });
+    throw new TailorError(
+      'PROVIDER_UNAVAILABLE',
+      `The local LoRA backend could not be loaded: ${(cause as Error).message}. Reinstall the package's dependencies (npm install), or train elsewhere with --backend openai, axolotl or llama-factory.`,
+      { cause },
+    );
   }
-  if (!local.createLocalLoraTrainer) throw new TailorError('PROVIDER_UNAVAILABLE', 'The local LoRA backend is not available in this build. Use --backend openai, axolotl or llama-factory.');
+  if (!local.createLocalLoraTrainer) throw new TailorError('PROVIDER_UNAVAILABLE', 'The local LoRA backend in this build exports no trainer (a broken install?): reinstall, or use --backend openai, axolotl or llama-factory.');
   return local.createLocalLoraTrainer({ logger, runtime });
 }
 

@@ -1,4 +1,5 @@
-import { runCli } from '../../src/cli/program.js';
+import { spawn } from 'node:child_process';
+import { BUILT_CLI, ensureBuilt } from './built.js';
 
 export interface CliRun {
   code: number;
@@ -6,15 +7,28 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured output and an explicit environment. */
-export async function cli(args: string[], env: Record<string, string | undefined>, cwd = process.cwd()): Promise<CliRun> {
+/** What a child process needs from the machine besides the variables a test chooses. */
+const BASE_ENV_KEYS = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SYSTEMROOT'];
+
+/**
+ * Runs the BUILT `tailor` (dist/cli/main.js) as users do, with captured output and an explicit
+ * environment: only the base variables plus `env`. Tests through tsx alone once hid a CLI that
+ * could not train.
+ */
+export async function cli(args: string[], env: Record<string, string | undefined>, cwd = process.cwd(), options: { input?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+  ensureBuilt();
+  const base = Object.fromEntries(BASE_ENV_KEYS.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
+  const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd, env: { ...base, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env,
-    cwd,
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  child.stdin.end(options.input ?? '');
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
+  const code = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status, signal) => resolve(status ?? (signal ? 128 : 1)));
   });
+  clearTimeout(timer);
   return { code, stdout, stderr };
 }
