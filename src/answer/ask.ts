@@ -60,7 +60,7 @@ export async function ask(options: AskOptions): Promise<Answer> {
     const reason =
       retrieved.length === 0
         ? 'No passage matched the question.'
-        : `The best evidence covers ${(extractive.support * 100).toFixed(0)}% of the question's terms; at least ${(minSupport * 100).toFixed(0)}% is required (minSupport).`;
+        : `The best evidence covers ${(extractive.support * 100).toFixed(0)}% of the question's terms; Tailor needs at least ${(minSupport * 100).toFixed(0)}% to answer.`;
     options.onText?.(REFUSAL_TEXT);
     return { text: REFUSAL_TEXT, citations: [], refused: true, refusalReason: reason, trace: trace(generator) };
   }

@@ -45,7 +45,7 @@ export interface ApiClient {
   job(id: string): Promise<Job>;
 }
 
-export function createApiClient(options: { baseUrl?: string; getKey: () => string | null }): ApiClient {
+export function createApiClient(options: { baseUrl?: string; getKey: () => string | null; onSuccess?: () => void }): ApiClient {
   const base = options.baseUrl ?? '';
 
   function headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -67,6 +67,7 @@ export function createApiClient(options: { baseUrl?: string; getKey: () => strin
       throw new ApiError(0, 'NETWORK', 'The Tailor server could not be reached. Is `tailor serve` running?');
     }
     if (!response.ok) throw await toApiError(response);
+    options.onSuccess?.();
     return response;
   }
 

@@ -1,10 +1,25 @@
 import type { CollectionsModel } from './context.js';
 import { h } from './dom.js';
 
-/** A labelled <select> bound to the shared collection selection. */
-export function createCollectionPicker(model: CollectionsModel, options: { id: string; allowAll: boolean }): HTMLElement {
+/** Which collection a picker shows; by default the selection shared by Chat and Documents. */
+export interface CollectionSelection {
+  get(): string;
+  set(name: string): void;
+}
+
+/** A selection of a page's own, remembered in this browser, so one page never silently narrows another. */
+export function storedSelection(storage: Storage, key: string): CollectionSelection {
+  return { get: () => storage.getItem(key) ?? '', set: (name) => storage.setItem(key, name) };
+}
+
+/** A labelled <select> bound to a collection selection. */
+export function createCollectionPicker(model: CollectionsModel, options: { id: string; allowAll: boolean; selection?: CollectionSelection }): HTMLElement {
+  const selection = options.selection ?? { get: model.selected, set: model.select };
   const select = h('select', { id: options.id, name: 'collection' });
-  select.addEventListener('change', () => model.select(select.value));
+  select.addEventListener('change', () => {
+    selection.set(select.value);
+    if (options.selection) render();
+  });
 
   function render(): void {
     const options_ = model.list().map((c) =>
@@ -13,8 +28,9 @@ export function createCollectionPicker(model: CollectionsModel, options: { id: s
     const all = options.allowAll ? [h('option', { value: '' }, 'All collections')] : [];
     if (!options.allowAll && options_.length === 0) all.push(h('option', { value: '', disabled: true }, 'No collections yet'));
     select.replaceChildren(...all, ...options_);
-    const wanted = model.selected() || (options.allowAll ? '' : (model.list()[0]?.name ?? ''));
-    select.value = wanted;
+    const chosen = selection.get();
+    const known = model.list().some((c) => c.name === chosen);
+    select.value = known ? chosen : options.allowAll ? '' : (model.list()[0]?.name ?? '');
   }
   model.subscribe(render);
   render();

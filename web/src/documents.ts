@@ -9,6 +9,14 @@ export function createDocumentsScreen(ctx: AppContext): { element: HTMLElement; 
   const current = () => ctx.collections.selected() || ctx.collections.list()[0]?.name || '';
   const listBody = h('div', { class: 'doc-list', 'aria-live': 'polite' });
   const listTitle = h('h2', { id: 'doc-list-title' }, 'Documents');
+  const filter = h('input', { id: 'doc-filter', name: 'filter', type: 'search', placeholder: 'Title, file or status', autocomplete: 'off' });
+  const filterField = h('div', { class: 'field field-inline doc-filter', hidden: true }, h('label', { for: 'doc-filter' }, 'Filter'), filter);
+  let documents: DocumentListItem[] = [];
+  let page = 0;
+  filter.addEventListener('input', () => {
+    page = 0;
+    renderList();
+  });
 
   const nameInput = h('input', { id: 'new-collection', name: 'name', required: true, pattern: '[A-Za-z0-9][A-Za-z0-9._-]{0,63}', placeholder: 'e.g. handbook', autocomplete: 'off' });
   const createForm = h(
@@ -44,12 +52,38 @@ export function createDocumentsScreen(ctx: AppContext): { element: HTMLElement; 
       return;
     }
     try {
-      const documents = await ctx.api.documents(collection);
+      const listed = await ctx.api.documents(collection);
       if (ticket !== loading) return; // a newer refresh is on its way
-      listBody.replaceChildren(documents.length > 0 ? renderTable(documents) : h('p', { class: 'muted' }, 'No documents yet: drop some above.'));
+      documents = listed;
+      renderList();
     } catch (error) {
       if (ticket === loading) listBody.replaceChildren(h('p', { class: 'error' }, error instanceof Error ? error.message : String(error)));
     }
+  }
+
+  function renderList(): void {
+    filterField.hidden = documents.length === 0;
+    if (documents.length === 0) {
+      listBody.replaceChildren(h('p', { class: 'muted' }, 'No documents yet: drop some above.'));
+      return;
+    }
+    const shown = filterDocuments(documents, filter.value);
+    const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+    page = Math.min(page, pages - 1);
+    const first = page * PAGE_SIZE;
+    const slice = shown.slice(first, first + PAGE_SIZE);
+    const go = (to: number) => () => {
+      page = to;
+      renderList();
+    };
+    const pager = h(
+      'nav',
+      { class: 'pager', 'aria-label': 'Document pages' },
+      h('button', { type: 'button', disabled: page === 0, onclick: go(page - 1) }, 'Previous'),
+      h('span', { class: 'muted small', role: 'status' }, shown.length === 0 ? `No match among ${documents.length}` : `${first + 1}–${first + slice.length} of ${shown.length}${shown.length < documents.length ? ` (filtered from ${documents.length})` : ''}`),
+      h('button', { type: 'button', disabled: page >= pages - 1, onclick: go(page + 1) }, 'Next'),
+    );
+    listBody.replaceChildren(slice.length > 0 ? renderTable(slice) : h('p', { class: 'muted' }, 'No document matches the filter.'), pager);
   }
 
   function renderTable(documents: DocumentListItem[]): HTMLElement {
@@ -102,7 +136,19 @@ export function createDocumentsScreen(ctx: AppContext): { element: HTMLElement; 
     { class: 'screen documents', 'aria-labelledby': 'documents-title' },
     h('div', { class: 'screen-header' }, h('h1', { id: 'documents-title' }, 'Documents'), createCollectionPicker(ctx.collections, { id: 'documents-collection', allowAll: false }), createForm),
     createUploadZone(ctx, { collection: current, onFinished: () => void ctx.collections.refresh() }),
-    h('div', { class: 'list-section', 'aria-labelledby': 'doc-list-title' }, listTitle, listBody),
+    h('div', { class: 'list-section', 'aria-labelledby': 'doc-list-title' }, listTitle, filterField, listBody),
   );
   return { element, onShow: () => void refreshList() };
+}
+
+const PAGE_SIZE = 25;
+
+/** Documents whose title, source, format or status contain every word of the filter (case-insensitive). */
+export function filterDocuments(documents: DocumentListItem[], text: string): DocumentListItem[] {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return documents;
+  return documents.filter((doc) => {
+    const haystack = [doc.title, doc.source, doc.format, doc.status].filter(Boolean).join(' ').toLowerCase();
+    return words.every((word) => haystack.includes(word));
+  });
 }

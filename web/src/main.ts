@@ -17,9 +17,11 @@ function start(root: HTMLElement): void {
     get: () => storage.getItem(KEY_STORAGE),
     set: (key: string | null) => (key ? storage.setItem(KEY_STORAGE, key) : storage.removeItem(KEY_STORAGE)),
   };
-  const api = createApiClient({ getKey: apiKey.get });
-
   const toasts = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
+  // An error that a later request proved stale (the server is back, the key now works) should not linger.
+  const clearErrors = () => toasts.querySelectorAll('.toast.error').forEach((toast) => toast.remove());
+  const api = createApiClient({ getKey: apiKey.get, onSuccess: clearErrors });
+
   function notify(message: string, kind: 'info' | 'error' = 'info'): void {
     const toast = h('div', { class: `toast ${kind}` }, message);
     toasts.append(toast);
@@ -58,9 +60,13 @@ function start(root: HTMLElement): void {
     toasts,
   );
 
+  let shown = '';
   function route(): void {
     const id = location.hash.replace(/^#\/?/, '');
     const active = id in screens ? id : 'chat';
+    // The viewer belongs to the page that opened it; on a phone it would otherwise cover the next page.
+    if (shown && shown !== active) ctx.viewer.close();
+    shown = active;
     for (const [name, screen] of Object.entries(screens)) screen.element.hidden = name !== active;
     for (const link of links) {
       if (link.dataset.screen === active) link.setAttribute('aria-current', 'page');

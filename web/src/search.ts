@@ -1,5 +1,5 @@
 /** The search playground: raw retrieval with every score and the query terms highlighted. */
-import { createCollectionPicker } from './collection-picker.js';
+import { createCollectionPicker, storedSelection } from './collection-picker.js';
 import type { AppContext } from './context.js';
 import { h } from './dom.js';
 import { queryTerms, termRanges } from './passage.js';
@@ -10,6 +10,9 @@ export function createSearchScreen(ctx: AppContext): HTMLElement {
   const query = h('input', { id: 'search-query', name: 'query', type: 'search', required: true, placeholder: 'Search your documents…', autocomplete: 'off' });
   const k = h('input', { id: 'search-k', name: 'k', type: 'number', min: 1, max: 100, value: 8 });
   const results = h('div', { class: 'search-results', 'aria-live': 'polite' });
+  // Search keeps its own collection (default: all), so a choice made in Chat never narrows it unseen.
+  const selection = storedSelection(window.localStorage, 'tailor.searchCollection');
+  const picker = createCollectionPicker(ctx.collections, { id: 'search-collection', allowAll: true, selection });
 
   const form = h(
     'form',
@@ -24,7 +27,7 @@ export function createSearchScreen(ctx: AppContext): HTMLElement {
     if (!text) return;
     results.setAttribute('aria-busy', 'true');
     try {
-      const collection = ctx.collections.selected();
+      const collection = picker.querySelector('select')!.value;
       const result = await ctx.api.search({ query: text, k: Number(k.value) || undefined, collections: collection ? [collection] : undefined });
       const terms = queryTerms(text);
       results.replaceChildren(
@@ -47,7 +50,7 @@ export function createSearchScreen(ctx: AppContext): HTMLElement {
   return h(
     'section',
     { class: 'screen search', 'aria-labelledby': 'search-title' },
-    h('div', { class: 'screen-header' }, h('h1', { id: 'search-title' }, 'Search'), createCollectionPicker(ctx.collections, { id: 'search-collection', allowAll: true })),
+    h('div', { class: 'screen-header' }, h('h1', { id: 'search-title' }, 'Search'), picker),
     form,
     results,
   );

@@ -1,4 +1,4 @@
-/** The API key screen: a key kept in this browser's localStorage and sent as a Bearer token. */
+/** The API key screen: a key kept in this browser's localStorage and sent with every request. */
 import type { AppContext } from './context.js';
 import { h } from './dom.js';
 
@@ -50,7 +50,7 @@ export function createSettingsScreen(ctx: AppContext): HTMLElement {
     h(
       'p',
       { class: 'muted' },
-      'The key is stored in this browser only and sent as “Authorization: Bearer …” with every request. A server running open on localhost needs none.',
+      'If this server asks for a key, paste the one you were given here; it stays in this browser. A server running on your own computer without keys needs none. Administrators create keys with the command “tailor keys create”.',
     ),
     form,
   );
