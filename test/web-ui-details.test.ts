@@ -58,7 +58,7 @@ test('web UI details: wording, stale errors, per-page collections, viewer, pagin
   assert.doesNotMatch(settingsText, /Bearer|Authorization/);
 
   // An error toast goes away once a later request succeeds.
-  await page.evaluate(() => localStorage.setItem('tailor.apiKey', 'tlr_not-a-real-key'));
+  await page.evaluate(() => (globalThis as any).localStorage.setItem('tailor.apiKey', 'tlr_not-a-real-key'));
   await page.goto(`${server.url}/#/documents`);
   await page.getByRole('link', { name: 'Chat' }).click();
   await page.getByRole('link', { name: 'API key' }).click();
@@ -102,7 +102,10 @@ test('web UI details: wording, stale errors, per-page collections, viewer, pagin
   await answer.waitFor();
   await answer.locator('details.why > summary').click();
   await answer.locator('details.why table').first().waitFor();
-  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.evaluate(() => {
+    const g = globalThis as any;
+    g.scrollTo(0, g.document.body.scrollHeight);
+  });
   const lastTable = page.locator('.transcript table').last();
   const [tableBox, formBox] = [await lastTable.boundingBox(), await page.locator('.ask-form').boundingBox()];
   assert.ok(tableBox && formBox && tableBox.y + tableBox.height <= formBox.y + 1, `the last table (${JSON.stringify(tableBox)}) ends above the ask box (${JSON.stringify(formBox)})`);
@@ -112,7 +115,7 @@ test('web UI details: wording, stale errors, per-page collections, viewer, pagin
   await page.setViewportSize({ width: 390, height: 800 });
   await answer.locator('button.cite').first().click();
   await page.locator('#viewer').waitFor({ state: 'visible' });
-  await page.evaluate(() => (location.hash = '#/documents'));
+  await page.evaluate(() => ((globalThis as any).location.hash = '#/documents'));
   await page.locator('#viewer').waitFor({ state: 'hidden' });
 
   assert.deepEqual(pageErrors, []);
