@@ -37,11 +37,12 @@ export function filesContaining(dir: string, needle: string): string[] {
  * The checks every delete path must pass: no byte of the secret sentence in any file of the home
  * (store.db and its WAL, datasets, exports, traces.jsonl, snapshots), and the adapter flagged.
  */
-export function assertErasedFromHome(home: string, adapterName = 'hr-cluster'): void {
+export function assertErasedFromHome(home: string, options: { adapterName?: string; keptRemains?: boolean } = {}): void {
+  const adapterName = options.adapterName ?? 'hr-cluster';
   assert.deepEqual(filesContaining(home, SECRET.slice(0, 40)), [], 'no file in the home still holds the erased sentence');
   assert.deepEqual(filesContaining(home, '91234 kroner'), [], 'nor a quote of it');
   const manifest = JSON.parse(readFileSync(join(home, 'adapters', adapterName, 'manifest.json'), 'utf8'));
   assert.equal(manifest.containsErasedData, true, 'the adapter trained on it is flagged');
   const train = readFileSync(join(home, 'adapters', adapterName, 'data', 'train.jsonl'), 'utf8');
-  assert.ok(train.includes('Harbour cranes'), 'the export keeps the examples of documents that stay');
+  if (options.keptRemains !== false) assert.ok(train.includes('Harbour cranes'), 'the export keeps the examples of documents that stay');
 }
