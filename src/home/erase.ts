@@ -20,7 +20,12 @@ export interface EraseContext {
  * adapters trained on them (flagged, with the retrain command), answer traces that retrieved or
  * quote it, and the store's free pages and log. Returns what it touched.
  */
-export async function eraseDerived(context: EraseContext, content: ErasedContent, removed: { documents: number; chunks: number }): Promise<ErasureReceipt> {
+export async function eraseDerived(
+  context: EraseContext,
+  content: ErasedContent,
+  removed: { documents: number; chunks: number },
+  options: { reclaim: boolean } = { reclaim: true },
+): Promise<ErasureReceipt> {
   const receipt = emptyReceipt(content.reason);
   receipt.documents = content.documents;
   receipt.store.documents = removed.documents;
@@ -33,7 +38,9 @@ export async function eraseDerived(context: EraseContext, content: ErasedContent
   receipt.exports = exported.exports;
   receipt.warnings.push(...exported.warnings);
   receipt.traces = await context.traces.erase(content);
-  if (context.store.doReclaim) {
+  if (!options.reclaim) {
+    // Part of a larger operation (a sync, a re-ingest): the caller reclaims once at its end.
+  } else if (context.store.doReclaim) {
     receipt.store.reclaimedFiles = (await context.store.doReclaim()).files;
   } else {
     receipt.warnings.push('this store cannot clear its free pages; erased text may remain in its files until they are compacted');

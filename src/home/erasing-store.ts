@@ -4,7 +4,8 @@ import type { Store, StoreWrite, StoreWriteResult } from '../index/store.js';
 import type { ErasedContent } from './erased.js';
 import type { ErasureReceipt } from './receipt.js';
 
-export type Eraser = (content: ErasedContent, removed: { documents: number; chunks: number }) => Promise<ErasureReceipt>;
+/** `reclaim: false` when the write is part of an operation that reclaims free pages once, at its end. */
+export type Eraser = (content: ErasedContent, removed: { documents: number; chunks: number }, options: { reclaim: boolean }) => Promise<ErasureReceipt>;
 
 export interface ErasingStore extends Store {
   doWrite(write: StoreWrite): Promise<StoreWriteResult & { erasure?: ErasureReceipt }>;
@@ -55,14 +56,23 @@ export function createErasingStore(inner: Store, erase: Eraser): ErasingStore {
         ],
         chunks: erasedChunks,
       };
-      const receipt = await erase(content, { documents: deletedDocs.length, chunks: erasedChunks.length });
-      collector.getStore()?.receipts.push(receipt);
+      const operation = collector.getStore();
+      const receipt = await erase(content, { documents: deletedDocs.length, chunks: erasedChunks.length }, { reclaim: operation === undefined });
+      operation?.receipts.push(receipt);
       return { ...result, erasure: receipt };
     },
     async collecting(reason, fn) {
       const receipts: ErasureReceipt[] = [];
-      const value = await collector.run({ reason, receipts }, fn);
-      return { value, receipts };
+      try {
+        const value = await collector.run({ reason, receipts }, fn);
+        return { value, receipts };
+      } finally {
+        // One checkpoint and snapshot for the whole operation, even when it failed half-way.
+        if (receipts.length > 0) {
+          if (inner.doReclaim) receipts[receipts.length - 1]!.store.reclaimedFiles = (await inner.doReclaim()).files;
+          else receipts[receipts.length - 1]!.warnings.push('this store cannot clear its free pages; erased text may remain in its files until they are compacted');
+        }
+      }
     },
   };
   return store;

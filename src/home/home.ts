@@ -62,7 +62,7 @@ export interface HomeParts {
 
 export function createHome(parts: HomeParts): Home {
   const inner = parts.store;
-  const store = createErasingStore(inner, (content, removed) => eraseDerived({ dir: parts.dir, store: inner, traces: parts.traces, logger: parts.logger }, content, removed));
+  const store = createErasingStore(inner, (content, removed, options) => eraseDerived({ dir: parts.dir, store: inner, traces: parts.traces, logger: parts.logger }, content, removed, options));
   const rag = createTailor({
     store, embedder: parts.embedder, chatModel: parts.chatModel, fusion: parts.fusion, chunking: parts.chunking, logger: parts.logger, retriever: parts.retriever,
   });
