@@ -20,6 +20,8 @@ export interface TailorOptions {
   fusion?: Partial<FusionOptions>;
   chunking?: ChunkOptions;
   logger?: Logger;
+  /** Reuse a retriever (e.g. one built over the same store's reads) instead of building one from the options. */
+  retriever?: Retriever;
 }
 
 type Shared = 'store' | 'embedder' | 'logger';
@@ -34,6 +36,7 @@ export interface Tailor {
   readonly retriever: Retriever;
   readonly embedder?: Embedder;
   readonly chatModel?: ChatModel;
+  readonly chunking?: ChunkOptions;
   ingest(options: Omit<IngestOptions, Shared>): Promise<IngestReport>;
   ingestTexts(options: Omit<IngestTextsOptions, Shared>): Promise<IngestReport>;
   sync(options?: Omit<Parameters<typeof syncCollection>[0], Shared>): Promise<SyncReport>;
@@ -46,12 +49,13 @@ export interface Tailor {
 export function createTailor(options: TailorOptions): Tailor {
   const logger = options.logger ?? silentLogger;
   const shared = { store: options.store, embedder: options.embedder, logger, chunking: options.chunking };
-  const retriever = createRetriever({ store: options.store, embedder: options.embedder, reranker: options.reranker, fusion: options.fusion });
+  const retriever = options.retriever ?? createRetriever({ store: options.store, embedder: options.embedder, reranker: options.reranker, fusion: options.fusion });
   return {
     store: options.store,
     retriever,
     embedder: options.embedder,
     chatModel: options.chatModel,
+    chunking: options.chunking,
     ingest: (o) => ingest({ ...shared, ...o }),
     ingestTexts: (o) => ingestTexts({ ...shared, ...o }),
     sync: (o = {}) => syncCollection({ ...shared, ...o }),

@@ -47,7 +47,7 @@ export async function withWorkspace<T>(
   try {
     return await run(workspace);
   } finally {
-    await workspace.tailor.close();
+    await workspace.owner.close();
   }
 }
 

@@ -21,7 +21,7 @@ export { buildRaftExamples, documentPools, NOT_IN_DOCUMENTS, type RaftOptions, t
 export { offlineQuestions } from './build/offline-questions.js';
 export type { GeneratedQuestion, SourceChunk } from './build/questions.js';
 export { createAdapterRegistry, resolveAdapterForUse, assertAdapterUsable, sha256File, type AdapterManifest, type AdapterRegistry } from './registry.js';
-export { eraseDocumentLineage, retrainCommand, type ErasureReport } from './lineage.js';
+export { eraseDocumentLineage, eraseLineage, retrainCommand, type ErasureReport, type ErasedLineage } from './lineage.js';
 export { createOpenAIFineTuneTrainer, type OpenAIFineTuneSettings } from './remote/openai-trainer.js';
 export { createClusterExportTrainer, type ClusterTool, type ClusterExportSettings, type Distributed } from './export/index.js';
 export { trainAdapter, createTrainerFor, TRAIN_BACKENDS, type TrainAdapterOptions, type TrainAdapterResult, type TrainBackend, type TrainHyperparameters } from './train.js';

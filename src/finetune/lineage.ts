@@ -1,5 +1,6 @@
 import { createDatasetStore } from './datasets/store.js';
 import { createAdapterRegistry, type AdapterManifest } from './registry.js';
+import type { DatasetExample } from './types.js';
 
 export interface ErasureReport {
   documentIds: string[];
@@ -16,18 +17,39 @@ export interface ErasureReport {
  * `tailor forget` calls this after erasing the documents from the store.
  */
 export async function eraseDocumentLineage(home: string, documentIds: string[]): Promise<ErasureReport> {
-  const erased = new Set(documentIds);
+  const { report } = await eraseLineage(home, { documentIds });
+  return report;
+}
+
+/** What left the store: whole documents, and/or single chunks (the old version of a changed file). */
+export interface ErasedLineage {
+  documentIds?: string[];
+  chunkIds?: string[];
+}
+
+/**
+ * eraseDocumentLineage, generalised to chunks: an example goes when any document or chunk it
+ * was made from was erased. Also returns the removed examples, so copies of them (exported
+ * training files) can be found and removed as well.
+ */
+export async function eraseLineage(home: string, erasedContent: ErasedLineage): Promise<{ report: ErasureReport; removed: DatasetExample[] }> {
+  const erased = new Set(erasedContent.documentIds ?? []);
+  const erasedChunks = new Set(erasedContent.chunkIds ?? []);
   const report: ErasureReport = { documentIds: [...erased], datasets: [], adapters: [] };
-  if (erased.size === 0) return report;
+  const removedAll: DatasetExample[] = [];
+  if (erased.size === 0 && erasedChunks.size === 0) return { report, removed: removedAll };
+  const hit = (e: DatasetExample) => e.provenance.documentIds.some((id) => erased.has(id)) || e.provenance.chunkIds.some((id) => erasedChunks.has(id));
   const removedIds = new Set<string>();
   const datasets = createDatasetStore(home);
   for (const { name } of await datasets.list()) {
     const { examples } = await datasets.load(name);
-    const removed = examples.filter((e) => e.provenance.documentIds.some((id) => erased.has(id)));
+    const removed = examples.filter(hit);
     if (removed.length === 0) continue;
     const kept = examples.filter((e) => !removed.includes(e));
-    const manifest = await datasets.save(name, kept, { operation: 'erase', details: { documentIds: [...erased], removedExamples: removed.length } });
+    const details = { documentIds: [...erased], chunkIds: [...erasedChunks], removedExamples: removed.length };
+    const manifest = await datasets.save(name, kept, { operation: 'erase', details });
     removed.forEach((e) => removedIds.add(e.id));
+    removedAll.push(...removed);
     report.datasets.push({ name, removedExampleIds: removed.map((e) => e.id), remaining: kept.length, hash: manifest.hash });
   }
   const registry = createAdapterRegistry(home);
@@ -44,7 +66,7 @@ export async function eraseDocumentLineage(home: string, documentIds: string[]):
     await registry.put(updated);
     report.adapters.push({ name: adapter.name, exampleIds: hitExamples, retrainCommand: retrainCommand(updated) });
   }
-  return report;
+  return { report, removed: removedAll };
 }
 
 const FLAG_FOR: Record<string, string> = {

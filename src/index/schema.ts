@@ -92,6 +92,8 @@ export function openDatabase(home: string): Db {
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
     db.exec('PRAGMA foreign_keys = ON');
+    // Erased text must not survive in free pages: SQLite zeroes deleted content (docs/erasure.md).
+    db.exec('PRAGMA secure_delete = ON');
     initialiseSchema(db, file);
     registerFunctions(db);
   } catch (error) {

@@ -9,7 +9,7 @@ import type { Chunk, DocumentRecord, DocumentSummary, Filter } from '../core/typ
 import { analyze } from './analyzer.js';
 import type { Bm25Params } from './bm25.js';
 import { filterToSql, isEmptyFilter } from './filter-sql.js';
-import { MemoryIndexes } from './memory-indexes.js';
+import { MemoryIndexes, SNAPSHOT_FILE } from './memory-indexes.js';
 import { selectChunks, selectDocuments } from './rows.js';
 import { DATABASE_FILE, openDatabase, readMeta, toStoreError, type Db } from './schema.js';
 import type {
@@ -19,6 +19,7 @@ import type {
   StoreQueryResult,
   StoreStats,
   Store,
+  ReclaimResult,
   StoreWrite,
   StoreWriteResult,
 } from './store.js';
@@ -141,6 +142,18 @@ export class SqliteStore implements Store {
         return stats;
       })(),
     );
+  }
+
+  /**
+   * secure_delete (set on open) zeroes the erased rows' bytes in the database pages; this copies
+   * those pages back from the write-ahead log and truncates it, so older page images holding the
+   * erased text go too, and rewrites the BM25 snapshot without the erased postings.
+   */
+  async doReclaim(): Promise<ReclaimResult> {
+    this.assertOpen();
+    this.read(() => this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)'));
+    this.indexes.writeSnapshot();
+    return { files: [this.file, this.file + '-wal', path.join(path.dirname(this.file), SNAPSHOT_FILE)] };
   }
 
   /** Writes the BM25 snapshot now (close() does this too). */

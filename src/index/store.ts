@@ -86,5 +86,15 @@ export interface Store {
   doGetChunks(lookup: ChunkLookup): Promise<Array<{ chunk: Chunk; document: DocumentSummary }>>;
   doListDocuments(lookup: DocumentLookup): Promise<Array<DocumentSummary & Partial<Pick<DocumentRecord, 'text' | 'pages'>>>>;
   doStats(): Promise<StoreStats>;
+  /**
+   * After an erasure: make sure no copy of removed text is left in the store's files
+   * (write-ahead log, free pages, index snapshots). Optional; stores without such files omit it.
+   */
+  doReclaim?(): Promise<ReclaimResult>;
   close(): Promise<void>;
+}
+
+export interface ReclaimResult {
+  /** Files rewritten or truncated so erased text no longer lies in them. */
+  files: string[];
 }

@@ -5,6 +5,9 @@ export interface AnswerRequest {
   question: string;
   /** Already intersected with the caller's grants; undefined only for "*" keys. */
   scope: string[] | undefined;
+  /** Who asked, and which collections they named (granted or not): the trace keeps both. */
+  keyId?: string;
+  requested?: string[];
   filter?: Omit<Filter, 'collections'>;
   k?: number;
   minSupport?: number;
@@ -25,7 +28,7 @@ export async function answerQuestion(deps: Pick<ServerDeps, 'tailor' | 'traces'>
     onText: request.onText,
     abortSignal: request.abortSignal,
   });
-  const trace = deps.traces.add({ question: request.question, collections: request.scope, answer });
+  const trace = deps.traces.add({ question: request.question, collections: request.scope, keyId: request.keyId, requested: request.requested, answer });
   return { answer, traceId: trace.id };
 }
 

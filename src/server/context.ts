@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Logger } from '../core/logger.js';
 import type { ChatModel, Embedder } from '../providers/types.js';
 import type { Tailor } from '../tailor.js';
+import type { Home } from '../home/home.js';
 import type { Principal, KeyStore } from './keys.js';
 import type { JobQueue } from './jobs.js';
 import type { TraceLog } from './traces.js';
@@ -33,6 +34,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
 export interface ServerDeps {
   tailor: Tailor;
   home: string;
+  /** The home object: deletes, syncs and traces go through it (its erase path). */
+  owner: Home;
   keys: KeyStore;
   /** Used by /v1/embeddings; absent → 400 there. */
   embedder?: Embedder;

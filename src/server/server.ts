@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +13,9 @@ import { createErrorHandler } from './errors.js';
 import { createRateLimiter, limitBody, rateLimit } from './limits.js';
 import { createMetrics, measure } from './metrics.js';
 import { createJobQueue } from './jobs.js';
-import { createTraceLog } from './traces.js';
+import { scopedTraceLog } from './traces.js';
+import type { Home } from '../home/home.js';
+import { homeFromTailor } from '../home/open-home.js';
 import { createCollectionCatalog } from './collections.js';
 import { defaultWebRoot, mountWebUi } from './static.js';
 import { queryRoutes } from './routes/query.js';
@@ -27,10 +28,10 @@ import { traceRoutes } from './routes/traces.js';
 import { keyRoutes } from './routes/keys.js';
 
 export interface CreateServerOptions {
-  /** Either a workspace, or a tailor plus its home directory. */
+  /** An opened home (openHome), or a workspace, or a tailor plus its home directory. */
   workspace?: Workspace;
   tailor?: Tailor;
-  home?: string;
+  home?: string | Home;
   keys?: KeyStore;
   embedder?: Embedder;
   chatModel?: ChatModel;
@@ -38,7 +39,8 @@ export interface CreateServerOptions {
   limits?: Partial<ServerLimits>;
   /** Run open (no keys) even on a non-loopback address. Dangerous; for trusted networks only. */
   insecureOpen?: boolean;
-  /** Answers kept for /api/traces (default 200); `traceFile: true` also appends them to <home>/traces.jsonl. */
+  /** Answers kept for /api/traces (default 200); `traceFile: true` also appends them to <home>/traces.jsonl.
+   *  Both apply only when the server is given a tailor: an opened Home brings its own traces. */
   traceCapacity?: number;
   traceFile?: boolean;
   /** Folder with the built web UI; default dist/web when it exists, `false` for none. */
@@ -61,20 +63,20 @@ export interface TailorServer {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export function createServer(options: CreateServerOptions): TailorServer {
-  const tailor = options.workspace?.tailor ?? options.tailor;
-  const home = options.workspace?.home ?? options.home;
-  if (!tailor || !home) throw new TailorError('INVALID_ARGUMENT', 'createServer needs a workspace, or both a tailor and its home directory.');
   const logger = options.logger ?? silentLogger;
+  const owner = openedHome(options, logger);
+  const tailor = owner.rag;
+  const home = owner.dir;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const metrics = createMetrics();
   const deps: ServerDeps = {
-    tailor, home, logger, limits, metrics,
+    tailor, home, owner, logger, limits, metrics,
     keys: options.keys ?? createKeyStore(home),
     embedder: options.embedder, chatModel: options.chatModel,
     allowOpen: false,
     version: options.version ?? '0.1.0',
     jobs: createJobQueue({ logger }),
-    traces: createTraceLog({ capacity: options.traceCapacity, file: options.traceFile ? join(home, 'traces.jsonl') : undefined, logger }),
+    traces: scopedTraceLog(owner.traces),
     catalog: createCollectionCatalog(home, tailor.store),
     rateLimiter: createRateLimiter(limits.ratePerSecond, limits.rateBurst),
   };
@@ -142,4 +144,12 @@ export function createServer(options: CreateServerOptions): TailorServer {
       };
     },
   };
+}
+
+/** Every erasure the server makes goes through a Home; a bare tailor is wrapped in one. */
+function openedHome(options: CreateServerOptions, logger: Logger): Home {
+  if (typeof options.home === 'object') return options.home;
+  if (options.workspace) return options.workspace.owner;
+  if (!options.tailor || !options.home) throw new TailorError('INVALID_ARGUMENT', 'createServer needs an opened home (openHome), a workspace, or both a tailor and its home directory.');
+  return homeFromTailor(options.home, options.tailor, { logger, traceCapacity: options.traceCapacity, traceFile: options.traceFile });
 }

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { globalFlags, printJson, withWorkspace, type CliIo } from '../context.js';
 import { forgetEverywhere } from '../../workspace.js';
+import { formatReceipt } from '../../home/receipt.js';
 
 export function registerForget(program: Command, io: CliIo): void {
   program
     .command('forget')
-    .description('erase a document and everything derived from it (chunks, vectors, index entries)')
+    .description('erase a document and everything derived from it (chunks, vectors, index entries, dataset examples, exported training data, traces; adapters trained on it are flagged)')
     .argument('<target>', 'document id or source path')
     .option('-c, --collection <name>', 'only in this collection')
     .option('--json', 'print what was removed as JSON')
@@ -15,11 +16,7 @@ export function registerForget(program: Command, io: CliIo): void {
         const report = await forgetEverywhere(workspace, target, { collection: flags.collection });
         if (flags.json) return printJson(io, report);
         for (const doc of report.documents) io.stdout.write(`forgot ${doc.source} (id ${doc.documentId}, collection ${doc.collection})\n`);
-        io.stdout.write(`removed ${report.documents.length} document(s), ${report.chunksRemoved} chunk(s) with their vectors and index entries\n`);
-        for (const dataset of report.lineage.datasets) io.stdout.write(`removed ${dataset.removedExampleIds.length} example(s) from dataset ${dataset.name}\n`);
-        for (const adapter of report.lineage.adapters) {
-          io.stdout.write(`adapter ${adapter.name} was trained on erased data: it is refused until retrained (${adapter.retrainCommand})\n`);
-        }
+        io.stdout.write(formatReceipt(report.erasure) + '\n');
       });
     });
 }

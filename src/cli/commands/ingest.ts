@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { formatReceipt } from '../../home/receipt.js';
 import { parsePiiKinds } from '../../ingest/redact.js';
 import { collect, globalFlags, printJson, progressFor, withWorkspace, type CliIo } from '../context.js';
 import { formatIngestReport } from '../output.js';
@@ -18,9 +19,9 @@ export function registerIngest(program: Command, io: CliIo): void {
     .action(async (paths: string[], flags, command: Command) => {
       const all = { ...globalFlags(command), ...flags };
       const redact = flags.redact ? parsePiiKinds(flags.redact) : undefined;
-      await withWorkspace(io, all, async ({ tailor }) => {
+      await withWorkspace(io, all, async ({ owner }) => {
         const progress = progressFor(io, all);
-        const report = await tailor.ingest({
+        const report = await owner.ingest({
           paths: paths.map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)),
           collection: flags.collection,
           redact,
@@ -32,6 +33,7 @@ export function registerIngest(program: Command, io: CliIo): void {
         progress.stop();
         if (flags.json) printJson(io, report);
         else io.stdout.write(formatIngestReport(report) + '\n');
+        if (!flags.json && report.erasure.documents.length > 0) io.stdout.write(formatReceipt(report.erasure) + '\n');
         if (report.counts.failed > 0 && report.files.length === report.counts.failed) process.exitCode = 4;
       });
     });

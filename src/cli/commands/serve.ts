@@ -32,11 +32,11 @@ export function registerServe(program: Command, io: CliIo): void {
       const global = globalFlags(command);
       const logger = loggerFor(io, { ...global, verbose: global.verbose });
       const home = resolveHome(global.home, io.env, io.cwd);
-      const workspace = await openWorkspace({ home, env: io.env, llm: flags.llm, logger, cacheDir: resolveCacheDir(io.env) });
+      const workspace = await openWorkspace({ home, env: io.env, llm: flags.llm, logger, cacheDir: resolveCacheDir(io.env), traceFile: flags.traceFile });
       const { tailor } = workspace;
       const { store, embedder, chatModel } = tailor;
       const server = createServer({
-        tailor, home, embedder, chatModel, logger, insecureOpen: flags.insecureOpen, traceFile: flags.traceFile,
+        home: workspace.owner, embedder, chatModel, logger, insecureOpen: flags.insecureOpen,
         limits: { maxUploadBytes: flags.maxUploadMb * 1048576, maxFileBytes: flags.maxFileMb * 1048576, ratePerSecond: flags.rate, rateBurst: flags.burst },
       });
       let running;
@@ -45,7 +45,7 @@ export function registerServe(program: Command, io: CliIo): void {
         await store.doQuery({ text: 'warm up', k: 1 });
         running = await server.listen(flags.port, flags.host);
       } catch (error) {
-        await tailor.close();
+        await workspace.owner.close();
         throw error;
       }
       const keyCount = server.deps.keys.list().length;
@@ -60,6 +60,6 @@ export function registerServe(program: Command, io: CliIo): void {
       io.stderr.write('Shutting down…\n');
       await running.close();
       await server.deps.jobs.idle();
-      await tailor.close();
+      await workspace.owner.close();
     });
 }

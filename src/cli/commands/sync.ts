@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { globalFlags, printJson, progressFor, withWorkspace, type CliIo } from '../context.js';
 import { formatIngestReport } from '../output.js';
+import { formatReceipt } from '../../home/receipt.js';
 
 export function registerSync(program: Command, io: CliIo): void {
   program
@@ -11,13 +12,14 @@ export function registerSync(program: Command, io: CliIo): void {
     .option('--json', 'print the report as JSON')
     .action(async (paths: string[], flags, command: Command) => {
       const all = { ...globalFlags(command), ...flags };
-      await withWorkspace(io, all, async ({ tailor }) => {
+      await withWorkspace(io, all, async ({ owner }) => {
         const progress = progressFor(io, all);
-        const report = await tailor.sync({ collection: flags.collection, paths: paths.map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)), onProgress: progress.listener });
+        const report = await owner.sync({ collection: flags.collection, paths: paths.map((p) => (p.startsWith('/') ? p : `${io.cwd}/${p}`)), onProgress: progress.listener });
         progress.stop();
         if (flags.json) return printJson(io, report);
         for (const gone of report.removed) io.stdout.write(`removed    ${gone.source} (file deleted)\n`);
         io.stdout.write(formatIngestReport(report.ingest) + '\n');
+        if (report.erasure.documents.length > 0) io.stdout.write(formatReceipt(report.erasure) + '\n');
       });
     });
 }

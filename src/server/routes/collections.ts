@@ -29,15 +29,18 @@ export function collectionRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   app.delete('/:name', async (c) => {
     const name = c.req.param('name');
-    requireRole(principalOf(c), 'admin');
+    const principal = principalOf(c);
+    requireRole(principal, 'admin');
     assertCollectionName(name);
+    // Admin is a role, not a grant: an admin scoped to other collections cannot delete this one.
+    requireWrite(principal, name);
     const result = await deps.jobs.exclusive(async () => {
       const documents = await deps.tailor.store.doListDocuments({ filter: { collections: [name] } });
       const known = documents.length > 0 || (await deps.catalog.list()).some((s) => s.name === name);
       if (!known) throw notFoundCollection(name);
-      const written = documents.length > 0 ? await deps.tailor.store.doWrite({ deletes: documents.map((d) => d.id) }) : { deleted: 0, chunksRemoved: 0 };
+      const removed = await deps.owner.deleteCollection(name);
       deps.catalog.remove(name);
-      return { removedDocuments: written.deleted, removedChunks: written.chunksRemoved };
+      return removed;
     });
     return c.json(result);
   });
@@ -72,7 +75,7 @@ export function collectionRoutes(deps: ServerDeps): Hono<AppEnv> {
     assertCollectionName(name);
     requireWrite(principalOf(c), name);
     const dir = deps.catalog.uploadsDir(name);
-    const report = await deps.jobs.exclusive(() => deps.tailor.sync({ collection: name, paths: existsSync(dir) ? [dir] : [] }));
+    const report = await deps.jobs.exclusive(() => deps.owner.sync({ collection: name, paths: existsSync(dir) ? [dir] : [] }));
     deps.catalog.recordOutcomes(name, report.ingest.files);
     deps.metrics.addIngestedDocuments(report.ingest.counts.new + report.ingest.counts.changed + report.ingest.counts.renamed);
     return c.json(report);

@@ -1,6 +1,6 @@
-import { eraseDocumentLineage } from '../../finetune/lineage.js';
-import { readFile, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { sha256Hex } from '../../core/hash.js';
 import { extname, isAbsolute, relative } from 'node:path';
 import { Hono } from 'hono';
 import { TailorError } from '../../core/errors.js';
@@ -32,10 +32,10 @@ export function documentRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   app.get('/:id/file', async (c) => {
     const doc = await find(principalOf(c), c.req.param('id'));
-    if (!isAbsolute(doc.source) || !existsSync(doc.source)) {
-      throw new TailorError('NOT_FOUND', `The original file of "${doc.title}" is not on the server's disk any more; GET /api/documents/${doc.id} has its text.`);
+    const bytes = await readIngestedFile(doc.source, doc.contentHash);
+    if (!bytes) {
+      throw new TailorError('NOT_FOUND', `The original file of "${doc.title}" is not on the server's disk as it was ingested (gone, changed or replaced by a link); GET /api/documents/${doc.id} has its text.`);
     }
-    const bytes = await readFile(doc.source);
     c.header('Content-Type', CONTENT_TYPES[extname(doc.source).toLowerCase()] ?? 'application/octet-stream');
     c.header('Content-Disposition', `inline; filename="${encodeURIComponent(doc.source.split(/[\\/]/).pop() ?? 'file')}"`);
     c.header('X-Content-Type-Options', 'nosniff');
@@ -48,9 +48,8 @@ export function documentRoutes(deps: ServerDeps): Hono<AppEnv> {
     requireWrite(principal, doc.collection);
     // Erasure reaches fine-tuning too: examples derived from the document, and adapters trained on them.
     const report = await deps.jobs.exclusive(async () => {
-      const forgotten = await deps.tailor.forget(doc.id, { collection: doc.collection });
-      const lineage = await eraseDocumentLineage(deps.home, forgotten.documents.map((d) => d.documentId));
-      return { ...forgotten, lineage: { datasets: lineage.datasets.length, adapters: lineage.adapters.map((a) => a.name) } };
+      const forgotten = await deps.owner.deleteDocument(doc.id);
+      return { ...forgotten, lineage: { datasets: forgotten.erasure.datasets.length, adapters: forgotten.erasure.adapters.map((a) => a.name) } };
     });
     deps.catalog.invalidate();
     // An uploaded original would come back on the next sync, so it goes too.
@@ -61,4 +60,24 @@ export function documentRoutes(deps: ServerDeps): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/**
+ * The bytes that were ingested, or undefined: the path must still be a regular file (a link put
+ * in its place is never followed) whose content hashes to what was stored.
+ */
+async function readIngestedFile(source: string, contentHash: string): Promise<Uint8Array | undefined> {
+  if (!isAbsolute(source)) return undefined;
+  try {
+    const handle = await open(source, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      if (!(await handle.stat()).isFile()) return undefined;
+      const bytes = await handle.readFile();
+      return sha256Hex(bytes) === contentHash ? bytes : undefined;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
 }

@@ -32,7 +32,7 @@ export function chatRoutes(deps: ServerDeps): Hono<AppEnv> {
       if (!question) throw new TailorError('INVALID_ARGUMENT', 'messages has no user message with text: the last user message is the question.');
       run = async (onText) => {
         const { answer, traceId } = await answerQuestion(deps, {
-          question, scope: [collection], onText, abortSignal: c.req.raw.signal,
+          question, scope: [collection], keyId: principal.keyId, requested: [collection], onText, abortSignal: c.req.raw.signal,
           maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined, temperature: body.temperature ?? undefined,
         });
         return { text: answer.text, usage: answer.trace.usage, tailor: { citations: answer.citations, refused: answer.refused, trace_id: traceId } };

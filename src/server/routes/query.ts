@@ -23,6 +23,8 @@ export function queryRoutes(deps: ServerDeps): Hono<AppEnv> {
     const request = {
       question: body.question,
       scope: readScope(principalOf(c), body.collections),
+      keyId: principalOf(c).keyId,
+      requested: body.collections,
       filter: body.filter,
       k: body.k,
       minSupport: body.minSupport,

@@ -1,0 +1,6 @@
+export { openHome, homeFromTailor, type OpenHomeOptions } from './open-home.js';
+export { createHome, type Home, type HomeParts } from './home.js';
+export { formatReceipt, mergeReceipts, type ErasureReceipt } from './receipt.js';
+export type { ErasedContent } from './erased.js';
+export { createTraceLog, type TraceLog, type TraceRecord } from './traces.js';
+export { createErasingStore, type ErasingStore } from './erasing-store.js';
