@@ -131,6 +131,9 @@ export function createServer(options: CreateServerOptions): TailorServer {
     app,
     deps,
     async listen(port = 8080, host = '127.0.0.1') {
+      if (!(limits.requestTimeoutMs > 0) || !(limits.headersTimeoutMs > 0)) {
+        throw new TailorError('INVALID_ARGUMENT', `Request timeouts must be positive (got ${limits.requestTimeoutMs} ms); pass --request-timeout-s a number of seconds above 0.`);
+      }
       const open = deps.keys.isEmpty();
       if (open && !LOOPBACK.has(host) && !options.insecureOpen) {
         throw new TailorError('INVALID_ARGUMENT', `No API keys exist, so the server would be open to anyone on ${host}. Create one first (\`tailor keys create --role admin --collections "*" --name admin\`), bind to 127.0.0.1, or pass --insecure-open.`);
@@ -141,10 +144,10 @@ export function createServer(options: CreateServerOptions): TailorServer {
         // Well under Node's defaults, so slow or stalled clients cannot hold sockets; responses
         // (streamed answers, job events) are not bounded by these, only receiving the request is.
         serverOptions: {
-          headersTimeout: limits.headersTimeoutMs,
+          headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), // Node requires headers ≤ request
           requestTimeout: limits.requestTimeoutMs,
           keepAliveTimeout: limits.keepAliveTimeoutMs,
-          connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+          connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs, limits.requestTimeoutMs),
         },
       });
       await new Promise<void>((resolve, reject) => {
