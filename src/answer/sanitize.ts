@@ -49,8 +49,11 @@ function clean(text: string, allowed: ReadonlySet<number>): string {
 function safeEnd(buffer: string, final: boolean): number {
   if (final) return buffer.length;
   let end = buffer.length;
-  const angle = buffer.lastIndexOf('<');
+  let angle = buffer.lastIndexOf('<');
+  while (angle > 0 && buffer[angle - 1] === '<') angle--; // "<<SYS>>" opens with two
   if (angle !== -1 && buffer.indexOf('>', angle) === -1 && buffer.length - angle < HOLD_TAG) end = Math.min(end, angle);
+  const sys = /<<\/?SYS>$/i.exec(buffer); // its first ">" closes nothing yet
+  if (sys) end = Math.min(end, sys.index);
   const bracket = buffer.lastIndexOf('[');
   if (bracket !== -1 && buffer.indexOf(']', bracket) === -1 && buffer.length - bracket < HOLD_MARKER) end = Math.min(end, bracket);
   const lineStart = buffer.lastIndexOf('\n') + 1;
