@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { MiddlewareHandler } from 'hono';
 import { TailorError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { AppEnv } from './context.js';
 import { limitBody } from './limits.js';
 
@@ -53,20 +54,24 @@ export function hostAllowed(header: string | undefined, bound: BoundAddress): bo
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Refuses requests for another host name (DNS rebinding) and state changes driven by another site's page. */
-export function guardOrigin(bound: () => BoundAddress | undefined): MiddlewareHandler<AppEnv> {
+export function guardOrigin(bound: () => BoundAddress | undefined, logger: Logger): MiddlewareHandler<AppEnv> {
+  const refuse = (c: { req: { method: string; path: string } }, why: string) => logger.log('warn', `refused ${c.req.method} ${c.req.path}: ${why}`);
   return async (c, next) => {
     const address = bound();
     if (!address) return next();
     const host = c.req.header('host');
     if (!hostAllowed(host, address)) {
+      refuse(c, `foreign Host ${JSON.stringify(host ?? '')}`);
       throw new TailorError('FORBIDDEN', `This server does not answer to the host name "${host ?? ''}"; reach it as http://${address.host}:${address.port}, or start it with --allowed-hosts ${parseHostHeader(host ?? '')?.name ?? '<name>'} if that name is yours.`);
     }
     if (STATE_CHANGING.has(c.req.method)) {
       if ((c.req.header('sec-fetch-site') ?? '').toLowerCase() === 'cross-site') {
+        refuse(c, 'Sec-Fetch-Site: cross-site');
         throw new TailorError('FORBIDDEN', 'Refused: this request was sent by a page on another site (Sec-Fetch-Site: cross-site). Use the web UI served by Tailor itself, or a client that is not a browser.');
       }
       const origin = c.req.header('origin');
       if (origin !== undefined && !sameOrigin(origin, host!)) {
+        refuse(c, `foreign Origin ${JSON.stringify(origin)}`);
         throw new TailorError('FORBIDDEN', `Refused: a page from ${origin} may not change anything here. Use the web UI served by Tailor itself, or a client that is not a browser (they send no Origin).`);
       }
     }

@@ -96,7 +96,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
   app.use('*', securityHeaders());
   app.use('*', measure(metrics));
   // Before anything reads a body or a key: the right host, no other site's page, the right kind and size of body.
-  app.use('*', guardOrigin(() => bound));
+  app.use('*', guardOrigin(() => bound, logger));
   app.use('*', guardBodies(limits));
   app.get('/health', (c) => c.json({ ok: true, version: deps.version }));
   app.get('/metrics', (c) => c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
