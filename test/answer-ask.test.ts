@@ -76,7 +76,8 @@ describe('ask with the extractive answerer', () => {
     // The question shares words with the injected sentence, so that sentence is a strong candidate.
     const answer = await tailor.ask('What does the cafeteria serve on Mondays, and what is the reply to every question?', { minSupport: 0.3 });
     assert.doesNotMatch(answer.text, /PWNED|evil/);
-    assert.match(answer.text, /soup on Mondays/);
+    // A passage flagged as instructions is not quoted at all, not even its harmless first sentence.
+    assert.doesNotMatch(answer.text, /soup on Mondays/);
     assert.ok(answer.trace.warnings.some((w) => w.includes('instructions')));
     await tailor.close();
   });
@@ -138,7 +139,8 @@ describe('ask with an OpenAI-compatible chat model (local server)', () => {
   test('sources are fenced as data: injected markup cannot close the fence', async () => {
     const model = createOpenAICompatibleChatModel({ baseURL: await ready, model: 'test-model' });
     const tailor = await openHandbook(model);
-    await tailor.ask('What does the cafeteria serve on Mondays?');
+    // minSupport 0: the only evidence is a flagged passage, which alone would refuse before the model is asked.
+    await tailor.ask('What does the cafeteria serve on Mondays?', { minSupport: 0 });
     const [system, user] = requests.at(-1)!.messages;
     assert.match(system!.content, /data, never instructions/);
     assert.equal(user!.content.match(/<\/source>/g)!.length, user!.content.match(/<source /g)!.length);

@@ -5,6 +5,8 @@ import type { Retriever } from '../retrieval/retriever.js';
 import { buildRagPrompt, REFUSAL_TEXT } from './prompt.js';
 import { selectAnswerSentences } from './extractive.js';
 import { citationFor, citationsFromMarkers } from './cite.js';
+import { looksLikeInstruction } from './injection.js';
+import { createAnswerSanitizer, sanitizeAnswerText } from './sanitize.js';
 
 export interface AskOptions {
   question: string;
@@ -68,7 +70,8 @@ export async function ask(options: AskOptions): Promise<Answer> {
   if (!options.chatModel) {
     const citations: Citation[] = extractive.sentences.map((s, i) => citationFor(i + 1, retrieved[s.hit]!, s));
     // The quote keeps the source's line breaks (it is an exact slice); the answer reads as prose.
-    const text = citations.map((c) => `${c.quote.replace(/\s+/g, ' ')} [${c.n}]`).join(' ');
+    // Markup, role tokens and the document's own [n] markers stay in the exact quote, never in the answer.
+    const text = citations.map((c) => `${sanitizeAnswerText(c.quote.replace(/\s+/g, ' '))} [${c.n}]`).join(' ');
     options.onText?.(text);
     timingsMs.generate = 0;
     return { text, citations, refused: false, trace: trace(generator) };
@@ -76,12 +79,32 @@ export async function ask(options: AskOptions): Promise<Answer> {
 
   const generateStarted = performance.now();
   const call = { messages: prompt, maxTokens: options.maxTokens ?? 512, temperature: options.temperature ?? 0, abortSignal: options.abortSignal };
-  const generated = await generateText(options.chatModel, call, options.onText);
-  const text = generated.text.trim();
+  // A flagged passage may not be cited; every other marker, tag or control token is cleaned as it streams.
+  const citable = new Set(retrieved.flatMap((hit, i) => (looksLikeInstruction(hit.chunk.text) ? [] : [i + 1])));
+  let clean: string;
+  let generated;
+  if (options.onText) {
+    const sanitizer = createAnswerSanitizer({ allowedMarkers: citable });
+    const parts: string[] = [];
+    const emit = (piece: string) => {
+      if (!piece) return;
+      parts.push(piece);
+      options.onText!(piece);
+    };
+    generated = await generateText(options.chatModel, call, (delta) => emit(sanitizer.push(delta)));
+    emit(sanitizer.flush());
+    clean = parts.join('');
+  } else {
+    generated = await generateText(options.chatModel, call);
+    clean = sanitizeAnswerText(generated.text, { allowedMarkers: citable });
+  }
+  const text = clean.trim();
   const usage = generated.usage;
   timingsMs.generate = performance.now() - generateStarted;
   const refused = isRefusal(text);
-  const { citations, unknownMarkers } = citationsFromMarkers(text, retrieved);
+  const { citations } = citationsFromMarkers(text, retrieved);
+  // Markers to missing sources were neutralised in the text; the warning still names them.
+  const { unknownMarkers } = citationsFromMarkers(generated.text, retrieved);
   if (unknownMarkers.length > 0) warnings.push(`The model cited sources that do not exist: [${unknownMarkers.join('], [')}].`);
   if (!refused && citations.length === 0) warnings.push('The model gave no [n] citations; its answer is not grounded in a checked source.');
   return {

@@ -44,7 +44,7 @@ export function gatherEvidence(question: string, retrieved: RetrievedChunk[]): E
       const tokens = new Set(analyze(span.text));
       const terms = new Set(queryTerms.filter((t) => tokens.has(t)));
       const context = new Set(queryTerms.filter((t) => !terms.has(t) && heading.has(t)));
-      sentences.push({ ...span, hit: index, terms, context, score: 0, flagged: flagged && looksLikeInstruction(span.text) });
+      sentences.push({ ...span, hit: index, terms, context, score: 0, flagged }); // a flagged passage is not quoted at all: its other sentences carry the same payload
     }
   });
   const termWeights = new Map<string, number>();

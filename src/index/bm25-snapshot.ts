@@ -88,7 +88,7 @@ export function writeBm25Snapshot(file: string, state: Bm25State, tag: SnapshotT
   headerLength.writeUInt32LE(headerJson.length);
 
   const tmp = `${file}.tmp-${process.pid}`;
-  const fd = fs.openSync(tmp, 'w');
+  const fd = fs.openSync(tmp, 'w', 0o600); // inside the private home, like every file there
   try {
     const out = new BufferedWriter(fd);
     out.write(MAGIC);

@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { retainForProcessLife } from './sqlite-retain.js';
 import picomatch from 'picomatch';
 import { TailorError } from '../core/errors.js';
+import { createPrivateFile, securePrivateHome } from '../io/private-home.js';
 
 export type Db = Database.Database;
 
@@ -72,7 +73,9 @@ CREATE INDEX IF NOT EXISTS changes_generation ON changes(generation);
 /** Opens (creating if needed) `<home>/store.db` and checks its schema version. */
 export function openDatabase(home: string): Db {
   try {
-    fs.mkdirSync(home, { recursive: true });
+    // The store holds the organisation's documents: its home is the owner's alone (0700, files 0600).
+    securePrivateHome(home);
+    createPrivateFile(path.join(home, DATABASE_FILE)); // SQLite gives its -wal and -shm files the database's mode
   } catch (error) {
     throw new TailorError('UNREADABLE_PATH', `Cannot create the store directory ${home}: ${(error as Error).message}`, {
       cause: error,

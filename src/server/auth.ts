@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { TailorError } from '../core/errors.js';
 import type { AppEnv, ServerDeps } from './context.js';
-import type { Principal, Role } from './keys.js';
+import { ROLE_RANK, type Principal, type Role } from './keys.js';
 
 /** Acts for every request while the server runs open (no key exists, loopback only). */
 export const OPEN_PRINCIPAL: Principal = { keyId: 'open', name: 'open (no keys configured)', role: 'admin', collections: ['*'] };
@@ -24,10 +24,8 @@ export function authenticate(deps: Pick<ServerDeps, 'keys' | 'allowOpen'>): Midd
   };
 }
 
-const RANK: Record<Role, number> = { reader: 1, editor: 2, admin: 3 };
-
 export function requireRole(principal: Principal, role: Role): void {
-  if (RANK[principal.role] < RANK[role]) {
+  if (ROLE_RANK[principal.role] < ROLE_RANK[role]) {
     throw new TailorError('FORBIDDEN', `This needs the ${role} role; the key "${principal.name}" is a ${principal.role}.`);
   }
 }

@@ -58,7 +58,7 @@ export function createCollectionCatalog(home: string, store: Store): CollectionC
     },
     invalidate,
     create(name) {
-      mkdirSync(this.uploadsDir(name), { recursive: true });
+      mkdirSync(this.uploadsDir(name), { recursive: true, mode: 0o700 });
       invalidate();
     },
     remove(name) {

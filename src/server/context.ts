@@ -20,6 +20,10 @@ export interface ServerLimits {
   /** Token bucket per key: sustained requests per second and burst size; 0 turns it off. */
   ratePerSecond: number;
   rateBurst: number;
+  /** Time to receive a request's headers, its whole body, and an idle keep-alive gap (ms). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -28,6 +32,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxFileBytes: 50 * 1024 * 1024,
   ratePerSecond: 20,
   rateBurst: 60,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
 };
 
 /** Everything a route handler needs, built once per server and passed in (no globals). */

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { toTailorError } from '../core/errors.js';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { TailorError, toTailorError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { FileOutcome, IngestReport } from '../ingest/report.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeFileAtomicSync } from '../io/atomic-file.js';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed';
 
@@ -21,30 +24,82 @@ export interface JobView {
 
 export interface JobRun {
   progress(done: number, total: number): void;
+  /** Aborted when the server shuts down; the job then stays queued and resumes at the next start. */
+  signal: AbortSignal;
+}
+
+/** Runs one kind of job from its persisted description, so a queued job survives a restart. */
+export type JobRunner = (spec: JobSpec, run: JobRun) => Promise<IngestReport>;
+
+/** What a job needs to run again after a restart (plain JSON). */
+export interface JobSpec {
+  collection: string;
+  paths: string[];
 }
 
 type Listener = (job: JobView) => void;
 
+export interface JobQueueLimits {
+  /** Jobs waiting or running for the whole server; beyond it submissions get 429. */
+  maxQueued: number;
+  /** Jobs waiting or running for one key. */
+  maxQueuedPerKey: number;
+  /** How long a finished job's status stays available (ms). */
+  keepFinishedMs: number;
+}
+
+export const DEFAULT_QUEUE_LIMITS: JobQueueLimits = { maxQueued: 64, maxQueuedPerKey: 16, keepFinishedMs: 24 * 3600 * 1000 };
+
+/** A place in the queue, held while an upload is received and saved; `submit` uses it, `release` gives it back. */
+export interface JobSlot {
+  submit(input: { kind: string; spec: JobSpec; total: number }): JobView;
+  release(): void;
+}
+
 /**
  * One in-process queue for everything that writes to the store: uploads run as
  * background jobs, deletes and syncs wait their turn via `exclusive`, so the
- * SQLite store never sees two writers interleave.
+ * SQLite store never sees two writers interleave. Jobs are persisted under
+ * `dir` (one file each), so their status outlives a restart and queued ones resume.
  */
 export interface JobQueue {
-  submit(input: { kind: string; collection: string; total: number; run: (job: JobRun) => Promise<IngestReport> }): JobView;
+  /** Takes a place for `owner` (a key id), or throws RATE_LIMITED with a Retry-After when the queue is full. */
+  reserve(owner: string): JobSlot;
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   get(id: string): JobView | undefined;
   /** Calls `listener` on every change of the job until it ends; returns the unsubscribe. */
   watch(id: string, listener: Listener): () => void;
   /** Resolves when everything queued so far has finished. */
   idle(): Promise<void>;
+  /** Starts the jobs a previous run left queued or running. */
+  resume(): number;
+  /** Starts nothing new, aborts the running job (it stays queued on disk) and waits for it up to `timeoutMs`. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
-export function createJobQueue(options: { logger: Logger; keep?: number; onReport?: (report: IngestReport) => void }): JobQueue {
-  const jobs = new Map<string, JobView>();
+interface Entry {
+  view: JobView;
+  owner: string;
+  spec: JobSpec;
+}
+
+export function createJobQueue(options: {
+  logger: Logger;
+  runners: Record<string, JobRunner>;
+  /** Folder for the persisted jobs (e.g. <home>/jobs); none keeps them in memory only. */
+  dir?: string;
+  limits?: Partial<JobQueueLimits>;
+  now?: () => number;
+}): JobQueue {
+  const limits = { ...DEFAULT_QUEUE_LIMITS, ...options.limits };
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, Entry>();
   const listeners = new Map<string, Set<Listener>>();
+  const reserved = new Map<string, number>();
   let tail: Promise<unknown> = Promise.resolve();
-  const keep = options.keep ?? 500;
+  let stopping = false;
+  const shutdown = new AbortController();
+  let running: Promise<unknown> = Promise.resolve();
 
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const result = tail.then(fn, fn);
@@ -52,48 +107,120 @@ export function createJobQueue(options: { logger: Logger; keep?: number; onRepor
     return result;
   }
 
+  function persist(entry: Entry): void {
+    if (!options.dir) return;
+    try {
+      mkdirSync(options.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      writeFileAtomicSync(join(options.dir, `${entry.view.id}.json`), JSON.stringify(entry), { mode: PRIVATE_FILE_MODE });
+    } catch (error) {
+      options.logger.log('warn', `could not save job ${entry.view.id}: ${(error as Error).message}`);
+    }
+  }
+
+  function forget(id: string): void {
+    entries.delete(id);
+    if (options.dir) rmSync(join(options.dir, `${id}.json`), { force: true });
+  }
+
+  function forgetExpired(): void {
+    const cutoff = now() - limits.keepFinishedMs;
+    for (const [id, { view }] of entries) {
+      if (view.finishedAt && Date.parse(view.finishedAt) < cutoff) forget(id);
+    }
+  }
+
   function changed(job: JobView): void {
     for (const listener of listeners.get(job.id) ?? []) listener(job);
   }
 
-  function forgetOld(): void {
-    for (const [id, job] of jobs) {
-      if (jobs.size <= keep) break;
-      if (job.state === 'done' || job.state === 'failed') jobs.delete(id);
-    }
+  const pending = (owner?: string) =>
+    [...entries.values()].filter((e) => (e.view.state === 'queued' || e.view.state === 'running') && (owner === undefined || e.owner === owner)).length;
+
+  function enqueue(entry: Entry): void {
+    const job = entry.view;
+    void exclusive(async () => {
+      if (stopping) return; // stays queued on disk for the next start
+      const runner = options.runners[job.kind];
+      job.state = 'running';
+      persist(entry);
+      changed(job);
+      const work = (async () => {
+        if (!runner) throw new TailorError('INVALID_ARGUMENT', `No runner for jobs of kind "${job.kind}".`);
+        return runner(entry.spec, {
+          signal: shutdown.signal,
+          progress(done, total) {
+            job.done = done;
+            job.total = total;
+            changed(job);
+          },
+        });
+      })();
+      running = work.catch(() => undefined);
+      try {
+        const report = await work;
+        Object.assign(job, { state: 'done', report, files: report.files, done: job.total });
+      } catch (error) {
+        if (stopping) {
+          // Interrupted by shutdown: what was stored is stored, the rest runs again at the next start.
+          job.state = 'queued';
+          persist(entry);
+          return;
+        }
+        const e = toTailorError(error);
+        options.logger.log('error', `job ${job.id} failed: ${e.message}`, { code: e.code });
+        Object.assign(job, { state: 'failed', error: { code: e.code, message: e.message } });
+      }
+      job.finishedAt = new Date(now()).toISOString();
+      persist(entry);
+      changed(job);
+      listeners.delete(job.id);
+    });
+  }
+
+  function full(owner: string): string | undefined {
+    const all = pending() + [...reserved.values()].reduce((a, b) => a + b, 0);
+    if (all >= limits.maxQueued) return `The upload queue is full (${limits.maxQueued} jobs waiting or running)`;
+    if (pending(owner) + (reserved.get(owner) ?? 0) >= limits.maxQueuedPerKey) return `This key already has ${limits.maxQueuedPerKey} uploads waiting or running`;
+    return undefined;
   }
 
   return {
-    submit({ kind, collection, total, run }) {
-      const job: JobView = { id: 'job_' + randomBytes(8).toString('hex'), kind, collection, state: 'queued', done: 0, total, files: [], createdAt: new Date().toISOString() };
-      jobs.set(job.id, job);
-      forgetOld();
-      void exclusive(async () => {
-        job.state = 'running';
-        changed(job);
-        try {
-          const report = await run({
-            progress(done, t) {
-              job.done = done;
-              job.total = t;
-              changed(job);
-            },
-          });
-          Object.assign(job, { state: 'done', report, files: report.files, done: job.total });
-          options.onReport?.(report);
-        } catch (error) {
-          const e = toTailorError(error);
-          options.logger.log('error', `job ${job.id} failed: ${e.message}`, { code: e.code });
-          Object.assign(job, { state: 'failed', error: { code: e.code, message: e.message } });
-        }
-        job.finishedAt = new Date().toISOString();
-        changed(job);
-        listeners.delete(job.id);
-      });
-      return job;
+    reserve(owner) {
+      if (stopping) throw new TailorError('RATE_LIMITED', 'The server is shutting down; retry the upload in a few seconds.', { details: { retryAfterSeconds: 5 } });
+      const reason = full(owner);
+      if (reason) {
+        const retryAfterSeconds = Math.min(60, 2 + pending());
+        throw new TailorError('RATE_LIMITED', `${reason}; retry after ${retryAfterSeconds} s (GET /api/jobs/:id shows progress).`, { details: { retryAfterSeconds } });
+      }
+      reserved.set(owner, (reserved.get(owner) ?? 0) + 1);
+      let held = true;
+      const release = () => {
+        if (!held) return;
+        held = false;
+        const left = (reserved.get(owner) ?? 1) - 1;
+        if (left > 0) reserved.set(owner, left);
+        else reserved.delete(owner);
+      };
+      return {
+        release,
+        submit({ kind, spec, total }) {
+          if (!held) throw new TailorError('INTERNAL', 'A queue slot was used twice.');
+          release();
+          forgetExpired();
+          const view: JobView = { id: 'job_' + randomBytes(8).toString('hex'), kind, collection: spec.collection, state: 'queued', done: 0, total, files: [], createdAt: new Date(now()).toISOString() };
+          const entry: Entry = { view, owner, spec };
+          entries.set(view.id, entry);
+          persist(entry);
+          enqueue(entry);
+          return view;
+        },
+      };
     },
     exclusive,
-    get: (id) => jobs.get(id),
+    get(id) {
+      forgetExpired();
+      return entries.get(id)?.view;
+    },
     watch(id, listener) {
       const set = listeners.get(id) ?? new Set();
       set.add(listener);
@@ -101,5 +228,40 @@ export function createJobQueue(options: { logger: Logger; keep?: number; onRepor
       return () => set.delete(listener);
     },
     idle: () => exclusive(async () => undefined),
+    resume() {
+      if (!options.dir) return 0;
+      let files: string[];
+      try {
+        files = readdirSync(options.dir).filter((f) => /^job_[0-9a-f]+\.json$/.test(f));
+      } catch {
+        return 0;
+      }
+      const loaded: Entry[] = [];
+      for (const file of files) {
+        try {
+          const entry = JSON.parse(readFileSync(join(options.dir, file), 'utf8')) as Entry;
+          if (!entry.view?.id || entries.has(entry.view.id)) continue;
+          entries.set(entry.view.id, entry);
+          loaded.push(entry);
+        } catch (error) {
+          options.logger.log('warn', `ignoring unreadable job file ${file}: ${(error as Error).message}`);
+        }
+      }
+      forgetExpired();
+      const unfinished = loaded.filter((e) => entries.has(e.view.id) && !e.view.finishedAt).sort((a, b) => a.view.createdAt.localeCompare(b.view.createdAt));
+      for (const entry of unfinished) {
+        entry.view.state = 'queued';
+        enqueue(entry);
+      }
+      if (unfinished.length > 0) options.logger.log('info', `resumed ${unfinished.length} queued upload job(s)`);
+      return unfinished.length;
+    },
+    async stop(timeoutMs = 5000) {
+      stopping = true;
+      shutdown.abort();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timer);
+    },
   };
 }

@@ -26,14 +26,33 @@ export interface StoredKey extends Principal {
 
 export type KeySummary = Omit<StoredKey, 'hash'>;
 
+/**
+ * Who asks. A key may only create, see and revoke keys whose grants lie within its
+ * own (role no higher, collections a subset, "*" only when it holds "*"); without
+ * `by` (the CLI, which runs as the home's owner) every key is in reach.
+ */
+export interface ActingKey {
+  by?: Pick<Principal, 'role' | 'collections'>;
+}
+
 export interface KeyStore {
   readonly path: string;
   isEmpty(): boolean;
-  create(input: { name: string; role: Role; collections: string[] }): { id: string; key: string; summary: KeySummary };
-  list(): KeySummary[];
-  revoke(id: string): void;
+  create(input: { name: string; role: Role; collections: string[] }, acting?: ActingKey): { id: string; key: string; summary: KeySummary };
+  list(acting?: ActingKey): KeySummary[];
+  revoke(id: string, acting?: ActingKey): void;
   /** The principal for a presented key, or undefined. */
   verify(key: string): Principal | undefined;
+}
+
+/** Each role can do everything the roles below it can. */
+export const ROLE_RANK: Record<Role, number> = { reader: 1, editor: 2, admin: 3 };
+
+/** Whether every right of `inner` is also a right of `outer`. */
+export function grantsWithin(inner: Pick<Principal, 'role' | 'collections'>, outer: Pick<Principal, 'role' | 'collections'>): boolean {
+  if (ROLE_RANK[inner.role] > ROLE_RANK[outer.role]) return false;
+  if (outer.collections.includes('*')) return true;
+  return !inner.collections.includes('*') && inner.collections.every((name) => outer.collections.includes(name));
 }
 
 export const KEY_PREFIX = 'tlr_';
@@ -74,6 +93,8 @@ export function createKeyStore(home: string): KeyStore {
     loadedMtime = statSync(path).mtimeMs;
   }
 
+  const inReach = ({ by }: ActingKey): StoredKey[] => (by ? keys.filter((k) => grantsWithin(k, by)) : keys);
+
   const summary = ({ hash: _hash, ...rest }: StoredKey): KeySummary => rest;
 
   return {
@@ -82,10 +103,15 @@ export function createKeyStore(home: string): KeyStore {
       refresh();
       return keys.length === 0;
     },
-    create({ name, role, collections }) {
+    create({ name, role, collections }, acting = {}) {
       if (!ROLES.includes(role)) throw new TailorError('INVALID_ARGUMENT', `Unknown role "${role}": use admin, editor or reader.`);
       if (!name.trim()) throw new TailorError('INVALID_ARGUMENT', 'A key needs a name (who or what uses it).');
       if (collections.length === 0) throw new TailorError('INVALID_ARGUMENT', 'A key needs at least one collection, or "*" for all.');
+      if (acting.by && !grantsWithin({ role, collections }, acting.by)) {
+        throw new TailorError('FORBIDDEN', `A key can only create keys within its own grants (role ${acting.by.role}, collections ${acting.by.collections.join(', ')}); ask an admin for "*" to create this one.`, {
+          details: { role, collections },
+        });
+      }
       refresh();
       const key = KEY_PREFIX + randomBytes(32).toString('base64url');
       const stored: StoredKey = {
@@ -100,13 +126,14 @@ export function createKeyStore(home: string): KeyStore {
       save([...keys, stored]);
       return { id: stored.keyId, key, summary: summary(stored) };
     },
-    list() {
+    list(acting = {}) {
       refresh();
-      return keys.map(summary);
+      return inReach(acting).map(summary);
     },
-    revoke(id) {
+    revoke(id, acting = {}) {
       refresh();
-      if (!keys.some((k) => k.keyId === id)) throw new TailorError('NOT_FOUND', `No key has the id "${id}"; list them with \`tailor keys list\`.`);
+      // A key outside the caller's reach answers exactly like a missing one.
+      if (!inReach(acting).some((k) => k.keyId === id)) throw new TailorError('NOT_FOUND', `No key has the id "${id}"; list them with \`tailor keys list\`.`);
       save(keys.filter((k) => k.keyId !== id));
     },
     verify(presented) {

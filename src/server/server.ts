@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -10,9 +11,11 @@ import { DEFAULT_LIMITS, principalOf, type AppEnv, type ServerDeps, type ServerL
 import { createKeyStore, type KeyStore } from './keys.js';
 import { authenticate } from './auth.js';
 import { createErrorHandler } from './errors.js';
-import { createRateLimiter, limitBody, rateLimit } from './limits.js';
+import { createRateLimiter, rateLimit } from './limits.js';
+import { guardBodies, guardOrigin, securityHeaders, type BoundAddress } from './guard.js';
 import { createMetrics, measure } from './metrics.js';
-import { createJobQueue } from './jobs.js';
+import { createJobQueue, type JobQueueLimits } from './jobs.js';
+import { uploadRunner } from './uploads.js';
 import { scopedTraceLog } from './traces.js';
 import type { Home } from '../home/home.js';
 import { homeFromTailor } from '../home/open-home.js';
@@ -46,6 +49,10 @@ export interface CreateServerOptions {
   /** Folder with the built web UI; default dist/web when it exists, `false` for none. */
   webRoot?: string | false;
   version?: string;
+  /** `Host` names besides the bound address that reach this server (a reverse proxy's name), `name` or `name:port`. */
+  allowedHosts?: string[];
+  /** Upload queue bounds and how long finished jobs stay visible. */
+  queue?: Partial<JobQueueLimits>;
 }
 
 export interface RunningServer {
@@ -69,31 +76,37 @@ export function createServer(options: CreateServerOptions): TailorServer {
   const home = owner.dir;
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const metrics = createMetrics();
+  // Persisted in the home, so job status outlives a restart; the runner reads `deps` only when a job runs.
+  const jobs = createJobQueue({ logger, dir: join(home, 'jobs'), limits: options.queue, runners: { upload: (spec, run) => uploadRunner(deps)(spec, run) } });
   const deps: ServerDeps = {
     tailor, home, owner, logger, limits, metrics,
     keys: options.keys ?? createKeyStore(home),
     embedder: options.embedder, chatModel: options.chatModel,
     allowOpen: false,
     version: options.version ?? '0.1.0',
-    jobs: createJobQueue({ logger }),
+    jobs,
     traces: scopedTraceLog(owner.traces),
     catalog: createCollectionCatalog(home, tailor.store),
     rateLimiter: createRateLimiter(limits.ratePerSecond, limits.rateBurst),
   };
 
+  // Uploads left queued by the last run (or cut short by its shutdown) start again.
+  jobs.resume();
+
+  let bound: BoundAddress | undefined;
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(logger));
+  app.use('*', securityHeaders());
   app.use('*', measure(metrics));
+  // Before anything reads a body or a key: the right host, no other site's page, the right kind and size of body.
+  app.use('*', guardOrigin(() => bound, logger));
+  app.use('*', guardBodies(limits));
   app.get('/health', (c) => c.json({ ok: true, version: deps.version }));
   app.get('/metrics', (c) => c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
 
   for (const prefix of ['/api/*', '/v1/*']) {
     app.use(prefix, authenticate(deps), rateLimit(deps.rateLimiter));
   }
-  // JSON bodies are small; only multipart uploads may be large.
-  const jsonLimit = limitBody(limits.maxJsonBytes, 'request body');
-  const uploadLimit = limitBody(limits.maxUploadBytes, 'upload');
-  app.use('*', (c, next) => (c.req.header('content-type')?.toLowerCase().startsWith('multipart/') ? uploadLimit(c, next) : jsonLimit(c, next)));
 
   app.get('/api/me', (c) => {
     const { name, role, collections } = principalOf(c);
@@ -121,17 +134,31 @@ export function createServer(options: CreateServerOptions): TailorServer {
     app,
     deps,
     async listen(port = 8080, host = '127.0.0.1') {
+      if (!(limits.requestTimeoutMs > 0) || !(limits.headersTimeoutMs > 0)) {
+        throw new TailorError('INVALID_ARGUMENT', `Request timeouts must be positive (got ${limits.requestTimeoutMs} ms); pass --request-timeout-s a number of seconds above 0.`);
+      }
       const open = deps.keys.isEmpty();
       if (open && !LOOPBACK.has(host) && !options.insecureOpen) {
         throw new TailorError('INVALID_ARGUMENT', `No API keys exist, so the server would be open to anyone on ${host}. Create one first (\`tailor keys create --role admin --collections "*" --name admin\`), bind to 127.0.0.1, or pass --insecure-open.`);
       }
       deps.allowOpen = LOOPBACK.has(host) || options.insecureOpen === true;
-      const server = serve({ fetch: app.fetch, port, hostname: host });
+      const server = serve({
+        fetch: app.fetch, port, hostname: host,
+        // Well under Node's defaults, so slow or stalled clients cannot hold sockets; responses
+        // (streamed answers, job events) are not bounded by these, only receiving the request is.
+        serverOptions: {
+          headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), // Node requires headers ≤ request
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs, limits.requestTimeoutMs),
+        },
+      });
       await new Promise<void>((resolve, reject) => {
         server.once('listening', resolve);
         server.once('error', (cause) => reject(new TailorError('INVALID_ARGUMENT', `Cannot listen on ${host}:${port}: ${(cause as Error).message}`, { cause })));
       });
       const address = server.address() as AddressInfo;
+      bound = { host, port: address.port, allowedHosts: options.allowedHosts ?? [] };
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return {
         url: `http://${shownHost}:${address.port}`,

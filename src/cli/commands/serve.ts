@@ -13,6 +13,10 @@ interface ServeFlags {
   rate: number;
   burst: number;
   traceFile?: boolean;
+  allowedHosts?: string;
+  requestTimeoutS: number;
+  maxQueuedUploads: number;
+  maxQueuedPerKey: number;
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -28,6 +32,10 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--rate <n>', 'requests per second per key (0 = unlimited)', (v) => Number(v), 20)
     .option('--burst <n>', 'burst size per key', (v) => Number(v), 60)
     .option('--trace-file', 'also append every answer to <home>/traces.jsonl')
+    .option('--allowed-hosts <list>', 'comma-separated Host names (name or name:port) that reach this server besides its bound address, e.g. a reverse proxy\'s')
+    .option('--request-timeout-s <n>', 'seconds a client has to send a whole request (uploads included)', (v) => Number(v), 30)
+    .option('--max-queued-uploads <n>', 'upload jobs waiting or running before new ones get 429', (v) => Number(v), 64)
+    .option('--max-queued-per-key <n>', 'upload jobs waiting or running for one key before its new ones get 429', (v) => Number(v), 16)
     .action(async (flags: ServeFlags, command: Command) => {
       const global = globalFlags(command);
       const logger = loggerFor(io, { ...global, verbose: global.verbose });
@@ -37,7 +45,12 @@ export function registerServe(program: Command, io: CliIo): void {
       const { store, embedder, chatModel } = tailor;
       const server = createServer({
         home: workspace.owner, embedder, chatModel, logger, insecureOpen: flags.insecureOpen,
-        limits: { maxUploadBytes: flags.maxUploadMb * 1048576, maxFileBytes: flags.maxFileMb * 1048576, ratePerSecond: flags.rate, rateBurst: flags.burst },
+        limits: {
+          maxUploadBytes: flags.maxUploadMb * 1048576, maxFileBytes: flags.maxFileMb * 1048576, ratePerSecond: flags.rate, rateBurst: flags.burst,
+          requestTimeoutMs: flags.requestTimeoutS * 1000,
+        },
+        allowedHosts: (flags.allowedHosts ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+        queue: { maxQueued: flags.maxQueuedUploads, maxQueuedPerKey: flags.maxQueuedPerKey },
       });
       let running;
       try {
@@ -58,8 +71,10 @@ export function registerServe(program: Command, io: CliIo): void {
         process.once('SIGTERM', stop);
       });
       io.stderr.write('Shutting down…\n');
+      // Stop within seconds: the running upload is interrupted at a file boundary and, with
+      // everything still queued, resumes at the next start (the queue is kept in the home).
       await running.close();
-      await server.deps.jobs.idle();
+      await server.deps.jobs.stop(5000);
       await workspace.owner.close();
     });
 }
