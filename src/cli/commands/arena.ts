@@ -132,7 +132,7 @@ export function registerArena(program: Command, io: CliIo): void {
     .action(async (flags, command: Command) => {
       const home = resolveHome(globalFlags(command).home, io.env, io.cwd);
       const runs = await listArenaRuns(home);
-      if (flags.json) return printJson(io, runs);
+      if (flags.json || command.parent?.opts().json) return printJson(io, runs);
       if (runs.length === 0) return void io.stdout.write('No arena runs yet. Start one with `tailor arena --arms …`.\n');
       for (const r of runs) io.stdout.write(`${r.id}  ${r.status.padEnd(8)}  ${r.protocol.padEnd(19)}  ${String(r.questions).padStart(4)} q  ${r.arms.join(',')}  [${r.collections.join(',')}]\n`);
     });
@@ -145,7 +145,7 @@ export function registerArena(program: Command, io: CliIo): void {
     .action(async (id: string, flags, command: Command) => {
       const home = resolveHome(globalFlags(command).home, io.env, io.cwd);
       const run = await loadArenaRun(home, id);
-      if (flags.json) return printJson(io, run);
+      if (flags.json || command.parent?.opts().json) return printJson(io, run);
       io.stdout.write(`${summary(run)}\nreport: ${join(arenaRunDir(home, id), 'report.html')}\n`);
     });
 }

@@ -117,7 +117,7 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
       if (raw.length === 0) throw new TailorError('INVALID_ARGUMENT', `No questions: the collection(s) ${collections.join(', ')} gave the generator no sentence to ask about. Pass --questions FILE.`);
       // Without an adapter arm nothing is trained, so every question is a test question.
       const trains = options.arms.some((a) => NEEDS_ADAPTER[a.kind]);
-      const questions = assignSplits(raw, protocol, documents, { testShare: trains ? options.testShare : 1, seed: options.seed });
+      const questions = trains ? assignSplits(raw, protocol, documents, { testShare: options.testShare, seed: options.seed }) : raw.map((q) => ({ ...q, split: 'test' as const }));
       let arms = options.arms;
       let training = new Map<string, ArenaTraining>();
       state = { id, createdAt: new Date().toISOString(), protocol, collections, source: options.questionsFile ?? (options.questions ? 'given' : 'generated:offline'), arms, questions, training: [], judge: options.judge, freshness: options.freshness };

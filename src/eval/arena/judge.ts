@@ -39,7 +39,7 @@ export async function judgeAnswer(judge: ChatModel, spec: string, input: { id: s
     return parseVerdict(reply.result.text) ?? null;
   } catch (cause) {
     if (timeout.aborted && !options.abortSignal?.aborted) {
-      throw new TailorError('PROVIDER_UNAVAILABLE', `The judge ${spec} gave no verdict within ${(options.timeoutMs / 1000).toFixed(0)} s (question ${input.id}). Check that it is running, raise --judge-timeout, or leave out --judge; then resume the run with --resume.`, { cause, details: { judge: spec, question: input.id } });
+      throw new TailorError('PROVIDER_UNAVAILABLE', `The judge ${spec} gave no verdict within ${(options.timeoutMs / 1000).toFixed(options.timeoutMs < 10_000 ? 1 : 0)} s (question ${input.id}). Check that it is running, raise --judge-timeout, or leave out --judge; then resume the run with --resume.`, { cause, details: { judge: spec, question: input.id } });
     }
     if (isTailorError(cause)) throw new TailorError(cause.code, `The judge ${spec} failed on question ${input.id}: ${cause.message}`, { cause, details: { judge: spec, question: input.id } });
     throw cause;
