@@ -166,7 +166,7 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
         if (!answer) {
           if (options.abortSignal?.aborted) throw new TailorError('ABORTED', `The arena run ${id} was interrupted; resume it with \`tailor arena --resume ${id}\`.`);
           const raw = await runner.answer(q.question, { retriever: options.retriever, collections: run.collections, abortSignal: options.abortSignal });
-          answer = scoreAnswer(q, raw, gold.get(q.id) ?? []);
+          answer = scoreAnswer(q, raw, gold.get(q.id) ?? [], RETRIEVES[runner.spec.kind]);
           if (judge) answer.judge = await judgeAnswer(judge.model, judge.spec, { id: q.id, question: q.question, gold: q.answer, answer: raw.text }, { timeoutMs: options.judgeTimeoutMs ?? 60_000, abortSignal: options.abortSignal });
           await appendCheckpoint(dir, { question: q.id, arm: runner.spec.name, answer });
         }
@@ -218,8 +218,9 @@ async function createJudge(spec: string, options: { env: Record<string, string |
   return { spec, model };
 }
 
-export function scoreAnswer(q: ArenaQuestion, raw: RawAnswer, gold: Span[]): ArmAnswer {
-  const cited = citationScores(raw.citations, gold);
+/** Scores one answer; citation scores apply only to arms that retrieve (others cannot cite). */
+export function scoreAnswer(q: ArenaQuestion, raw: RawAnswer, gold: Span[], retrieves = true): ArmAnswer {
+  const cited = retrieves ? citationScores(raw.citations, gold) : { precision: null, recall: null };
   const answered = q.answerable && !raw.refused;
   return {
     text: raw.text,
