@@ -159,4 +159,13 @@ describe('judge, interruption and resume (library, local judge server)', () => {
     assert.ok(rag.intervals.judge);
     assert.equal(run.perQuestion.find((q) => q.id === 'founder')!.answers.rag!.judge, 1);
   });
+
+  test('without a questions file, questions are generated from the collection with gold evidence', async () => {
+    const run = await runArena({ home, store: workspace.tailor.store, retriever: workspace.tailor.retriever, collections: ['vellmora'], arms: parseArms('rag=extractive'), maxQuestions: 6 });
+    assert.equal(run.questions.source, 'generated:offline');
+    assert.equal(run.questions.total, 6);
+    assert.ok(run.perQuestion.every((q) => q.question.includes('_____') && q.gold.length > 0));
+    assert.ok(run.arms[0]!.metrics.containment! >= 0.8, `containment ${run.arms[0]!.metrics.containment}`);
+    assert.ok(run.arms[0]!.metrics.citationRecall! >= 0.8, `citation recall ${run.arms[0]!.metrics.citationRecall}`);
+  });
 });
