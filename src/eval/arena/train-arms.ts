@@ -106,7 +106,8 @@ export async function trainArmAdapters(options: TrainArmsOptions): Promise<{ arm
         dataset: adapter,
         name: adapter,
         backend: 'local',
-        hyperparameters: options.hyperparameters,
+        // RAFT examples carry several passages: give them room unless told otherwise.
+        hyperparameters: kind === 'raft' ? { maxSeqLen: 512, ...options.hyperparameters } : options.hyperparameters,
         evaluatePerplexity: false,
         logger: options.logger,
         abortSignal: options.abortSignal,
