@@ -168,4 +168,22 @@ describe('judge, interruption and resume (library, local judge server)', () => {
     assert.ok(run.arms[0]!.metrics.containment! >= 0.8, `containment ${run.arms[0]!.metrics.containment}`);
     assert.ok(run.arms[0]!.metrics.citationRecall! >= 0.8, `citation recall ${run.arms[0]!.metrics.citationRecall}`);
   });
+
+  test('an interrupted run (abort signal, as Ctrl-C sends) is kept as partial and resumes', async () => {
+    const controller = new AbortController();
+    const options = { home, store: workspace.tailor.store, retriever: workspace.tailor.retriever, collections: ['vellmora'], questionsFile: questions };
+    const error = await runArena({ ...options, arms: parseArms('rag=extractive'), abortSignal: controller.signal, onProgress: (e) => e.done === 3 && controller.abort() }).then(
+      () => assert.fail('the run should stop'),
+      (e: unknown) => e,
+    );
+    assert.ok(isTailorError(error) && error.code === 'ABORTED', String(error));
+    const id = error.details.runId as string;
+    assert.equal((await loadArenaRun(home, id)).status, 'partial');
+    const r = await builtCli(['arena', '--resume', id, '--home', home, '--json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const run = JSON.parse(r.stdout) as ArenaRun;
+    assert.equal(run.id, id);
+    assert.equal(run.status, 'complete');
+    assert.equal(run.perQuestion.filter((q) => q.answers.rag).length, 8);
+  });
 });
