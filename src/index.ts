@@ -10,3 +10,6 @@ export * from './eval/index.js';
 export * from './tailor.js';
 export * from './workspace.js';
 export { createServer, createKeyStore } from './server/index.js';
+export * from './advise/index.js';
+export { arenaRunDir, listArenaRuns, loadArenaRun } from './eval/arena/run-store.js';
+export type { ArenaRun, ArenaRunSummary, ArenaArm, ArenaArmKind, ArenaMetrics, ArenaComparison } from './eval/arena/types.js';
