@@ -2,10 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ADVICE_PRESETS, advise, findPreset, loadCriteriaFile, type AdviceCriteria } from '../src/advise/index.js';
 import { TailorError } from '../src/core/errors.js';
 import { cli } from './helpers/cli.js';
-import { builtCli } from './helpers/built-cli.js';
+import { builtCli, ensureBuilt } from './helpers/built-cli.js';
 import { arenaRun, saveArenaRun } from './helpers/arena-run.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -191,4 +194,24 @@ describe('advise: criteria input', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /"dataResidency" cannot be "moon"; use any, region, on-premises/);
   });
+});
+
+const SCRIPT = '/usr/bin/script';
+test('on a terminal, advise asks each criterion, re-asks a bad answer, and keeps answers typed ahead', { skip: existsSync(SCRIPT) ? false : `${SCRIPT} (util-linux) is missing: it provides the pseudo-terminal this test types into` }, async () => {
+  ensureBuilt('dist/cli/commands/advise.js');
+  const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+  const home = await tempDir();
+  // script(1) gives the binary a real pseudo-terminal, so stdin.isTTY is true as for a person typing.
+  const child = spawn(SCRIPT, ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(main)} advise`, '/dev/null'], { env: { ...process.env, TAILOR_HOME: home } });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  // externalKnowledge, updateFrequency, a bad then a good behaviourChange, labelledExamples, citations, tolerance, then defaults.
+  child.stdin.write('none\nnever\nlots\nstrong\n5000\nno\nhigh\n\n\n\n\n');
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  assert.equal(code, 0, out);
+  assert.match(out, /Does the model need knowledge from your documents\? \(none, static, dynamic\) \[static\]/);
+  assert.match(out, /answer: "behaviourChange" cannot be "lots"; use none, some, strong\./);
+  assert.match(out, /Recommendation: ft /);
+  assert.match(out, /Criteria: answers/);
 });

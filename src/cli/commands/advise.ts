@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { advise, type Advice } from '../../advise/advise.js';
 import { allowedValues, CRITERIA_FIELDS, DEFAULT_CRITERIA, parseCriterion, type AdviceCriteria } from '../../advise/criteria.js';
@@ -25,14 +25,22 @@ const QUESTIONS: Record<keyof AdviceCriteria, string> = {
   modelSize: 'What size of model can you run?',
 };
 
-/** Asks each criterion on a terminal, offering the current value as the default; a bad answer is asked again. */
+/**
+ * Asks each criterion on a terminal, offering the current value as the default; a bad answer is asked
+ * again. Lines are read through the interface's iterator, which buffers them, so answers typed (or
+ * pasted) ahead of their question are not lost; the terminal's own line editing is used.
+ */
 async function askCriteria(io: CliIo, start: AdviceCriteria): Promise<AdviceCriteria> {
-  const rl = createInterface({ input: process.stdin, output: io.stderr as NodeJS.WriteStream });
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
   const out = { ...start };
   try {
     for (const field of CRITERIA_FIELDS) {
       for (;;) {
-        const answer = (await rl.question(`${QUESTIONS[field]} (${allowedValues(field)}) [${String(out[field])}] `)).trim();
+        io.stderr.write(`${QUESTIONS[field]} (${allowedValues(field)}) [${String(out[field])}] `);
+        const next = await lines.next();
+        if (next.done) return out;
+        const answer = String(next.value).trim();
         if (answer === '') break;
         try {
           (out as Record<string, unknown>)[field] = parseCriterion(field, answer, 'answer');
