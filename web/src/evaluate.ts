@@ -34,9 +34,9 @@ function format(value: number | null | undefined, kind: 'score' | 'ms' | 'count'
 
 /** The quality metric the run has, and the arm that leads on it (with whether its lead is beyond the noise). */
 export function bestArm(run: ArenaRun): { arm: ArenaArm; metric: ArenaMetricName; separated: boolean } | null {
-  const metric = QUALITY.find((m) => run.arms.some((a) => typeof a.metrics[m] === 'number'));
+  const metric = QUALITY.find((m) => (run.arms ?? []).some((a) => typeof a.metrics[m] === 'number'));
   if (!metric) return null;
-  const ranked = run.arms.filter((a) => typeof a.metrics[metric] === 'number').sort((a, b) => (b.metrics[metric] as number) - (a.metrics[metric] as number));
+  const ranked = (run.arms ?? []).filter((a) => typeof a.metrics[metric] === 'number').sort((a, b) => (b.metrics[metric] as number) - (a.metrics[metric] as number));
   const [first, ...rest] = ranked;
   if (!first) return null;
   const separated = rest.length > 0 && rest.every((other) => {
@@ -50,7 +50,7 @@ export function bestArm(run: ArenaRun): { arm: ArenaArm; metric: ArenaMetricName
 }
 
 function metricCell(arm: ArenaArm, column: (typeof COLUMNS)[number], best: boolean): HTMLTableCellElement {
-  const value = arm.metrics[column.metric];
+  const value = arm.metrics?.[column.metric];
   const interval = arm.intervals?.[column.metric];
   return h(
     'td',
@@ -61,7 +61,7 @@ function metricCell(arm: ArenaArm, column: (typeof COLUMNS)[number], best: boole
 }
 
 function armsTable(run: ArenaRun, best: ReturnType<typeof bestArm>): HTMLElement {
-  const columns = COLUMNS.filter((c) => run.arms.some((a) => a.metrics[c.metric] !== null && a.metrics[c.metric] !== undefined));
+  const columns = COLUMNS.filter((c) => (run.arms ?? []).some((a) => a.metrics?.[c.metric] != null));
   return h(
     'div',
     { class: 'table-wrap' },
@@ -73,7 +73,7 @@ function armsTable(run: ArenaRun, best: ReturnType<typeof bestArm>): HTMLElement
       h(
         'tbody',
         {},
-        ...run.arms.map((arm) =>
+        ...(run.arms ?? []).map((arm) =>
           h(
             'tr',
             { 'data-arm': arm.name, class: best?.arm.name === arm.name ? 'best-arm' : null },
@@ -90,7 +90,7 @@ function armsTable(run: ArenaRun, best: ReturnType<typeof bestArm>): HTMLElement
 }
 
 function freshnessTable(run: ArenaRun): HTMLElement | null {
-  if (!run.freshness || run.freshness.arms.length === 0) return null;
+  if (!run.freshness?.arms?.length) return null;
   return h(
     'div',
     { class: 'table-wrap' },
@@ -134,7 +134,7 @@ export function createEvaluateScreen(ctx: AppContext): { element: HTMLElement; o
       });
       detail.replaceChildren(
         h('h2', {}, `Run ${run.id}`),
-        h('p', { class: 'facts' }, `${formatDate(run.createdAt)} · ${run.protocol} protocol · ${run.status} · ${run.questions.test} test of ${run.questions.total} questions (${run.questions.unanswerable} unanswerable) · collections ${run.collections.join(', ') || '–'}`),
+        h('p', { class: 'facts' }, `${formatDate(run.createdAt)} · ${run.protocol} protocol · ${run.status} · ${run.questions?.test ?? '?'} test of ${run.questions?.total ?? '?'} questions (${run.questions?.unanswerable ?? 0} unanswerable) · collections ${(run.collections ?? []).join(', ') || '–'}`),
         best
           ? h('p', { class: 'best-summary' }, h('strong', {}, `Best arm: ${best.arm.name} (${best.arm.kind})`), ` — ${best.metric} ${format(best.arm.metrics[best.metric], 'score')}`, best.separated ? ', ahead of every other arm beyond the 95% interval.' : ', but its lead is within the noise.')
           : h('p', { class: 'muted' }, 'This run has no answer-quality metric yet.'),

@@ -41,7 +41,7 @@ export async function listArenaRuns(home: string): Promise<ArenaRunSummary[]> {
     try {
       const run = await loadArenaRun(home, id);
       runs.push({
-        id: run.id ?? id,
+        id,
         createdAt: run.createdAt,
         status: run.status,
         protocol: run.protocol,
