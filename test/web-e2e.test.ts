@@ -15,6 +15,8 @@ import { openWorkspace } from '../src/workspace.js';
 import { createServer } from '../src/server/index.js';
 import type { Answer } from '../src/core/types.js';
 import { tempDir, SHARED } from './helpers/temp.js';
+import { arenaRun, saveArenaRun } from './helpers/arena-run.js';
+import { writeFile } from 'node:fs/promises';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -37,6 +39,16 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
 
   const home = await tempDir('tailor-web-e2e-');
   const workspace = await openWorkspace({ home, embedder: `model2vec:${MODEL2VEC}`, env: {} });
+  const runDir = await saveArenaRun(home, arenaRun('run-e2e', [
+    { name: 'rag', kind: 'rag', f1: 0.71, interval: [0.65, 0.77] },
+    { name: 'ft', kind: 'ft', f1: 0.22, interval: [0.17, 0.27] },
+    { name: 'base', kind: 'base', f1: 0.04, interval: [0.01, 0.07] },
+  ], { collections: ['filings'], freshness: { facts: 5, syncSeconds: 0.4, details: [], arms: [{ name: 'rag', fresh: 1, stale: 0, secondsToFresh: 0.4, how: 'sync' }, { name: 'ft', fresh: 0, stale: 1, secondsToFresh: 180, how: 'retrain-estimated' }] } }));
+  // Data, not markup: an arm's model string with tags must show as text.
+  const runJson = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
+  runJson.arms[1].model = '<b>gguf:stories260K.gguf</b>';
+  await writeFile(join(runDir, 'run.json'), JSON.stringify(runJson));
+  await writeFile(join(runDir, 'report.html'), '<!doctype html><title>report</title><h1>Arena report run-e2e</h1>');
   const { chromium } = await import('playwright-core');
   const [server, browser] = await Promise.all([
     createServer({ workspace, webRoot: WEB_DIST }).listen(0, '127.0.0.1'),
@@ -142,6 +154,27 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
   await page.locator('.search-results table.scores tbody tr').first().waitFor();
   assert.ok((await page.locator('.search-results mark.term').count()) > 0, 'query terms are highlighted');
   await shot('08-search');
+
+  // 8b. Evaluate: the arena run is listed; its per-arm table, best arm, freshness and report show.
+  await page.getByRole('link', { name: 'Evaluate' }).click();
+  const runRow = page.locator('table.arena-runs tbody tr[data-run="run-e2e"]');
+  await runRow.waitFor();
+  assert.match(await runRow.innerText(), /knowledge-injection[\s\S]*rag, ft, base[\s\S]*complete/);
+  await runRow.getByRole('button', { name: 'run-e2e' }).click();
+  const arms = page.locator('table.arena-arms');
+  await arms.waitFor();
+  assert.equal(await arms.locator('tbody tr').count(), 3);
+  assert.equal((await arms.locator('tr[data-arm="rag"] td[data-metric="f1"]').innerText()).trim(), '0.710 [0.650, 0.770]');
+  assert.equal(await arms.locator('tr[data-arm="ft"] td.model').innerText(), '<b>gguf:stories260K.gguf</b> + adapter facts-lora', 'data renders as text');
+  assert.match(await page.locator('.arena-run .best-summary').innerText(), /^Best arm: rag \(rag\) — f1 0\.710, ahead of every other arm/);
+  assert.equal(await page.locator('table.arena-freshness tbody tr').count(), 2);
+  await shot('08b-evaluate-run');
+  await page.getByRole('button', { name: 'View report here' }).click();
+  const reportHeading = page.frameLocator('iframe.report-frame').locator('h1');
+  await reportHeading.waitFor();
+  assert.equal(await reportHeading.innerText(), 'Arena report run-e2e');
+  assert.equal(await page.locator('iframe.report-frame').getAttribute('sandbox'), '', 'the report runs in an empty sandbox');
+  await shot('08c-evaluate-report');
 
   // 9. A narrow (phone) layout: the source opens over the chat, passage in view.
   await page.setViewportSize({ width: 390, height: 800 });

@@ -15,6 +15,7 @@ import { registerDataset } from './commands/dataset.js';
 import { registerTrain } from './commands/train.js';
 import { registerAdapters } from './commands/adapters.js';
 import { registerArena } from './commands/arena.js';
+import { registerAdvise } from './commands/advise.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('tailor')
@@ -24,7 +25,7 @@ export function buildProgram(io: CliIo): Command {
     .option('-q, --quiet', 'no progress or logs on stderr')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  for (const register of [registerQuickstart, registerIngest, registerSync, registerForget, registerSearch, registerAsk, registerDocuments, registerEval, registerServe, registerKeys, registerDataset, registerTrain, registerAdapters, registerArena]) {
+  for (const register of [registerQuickstart, registerIngest, registerSync, registerForget, registerSearch, registerAsk, registerDocuments, registerEval, registerServe, registerKeys, registerDataset, registerTrain, registerAdapters, registerArena, registerAdvise]) {
     register(program, io);
   }
   return program;

@@ -23,5 +23,7 @@ export type { GeneratedQuestion, SourceChunk } from './build/questions.js';
 export { createAdapterRegistry, resolveAdapterForUse, assertAdapterUsable, sha256File, type AdapterManifest, type AdapterRegistry } from './registry.js';
 export { eraseDocumentLineage, eraseLineage, retrainCommand, type ErasureReport, type ErasedLineage } from './lineage.js';
 export { createOpenAIFineTuneTrainer, type OpenAIFineTuneSettings } from './remote/openai-trainer.js';
+export { createTogetherFineTuneTrainer, type TogetherFineTuneSettings } from './remote/together-trainer.js';
+export { createFireworksFineTuneTrainer, type FireworksFineTuneSettings } from './remote/fireworks-trainer.js';
 export { createClusterExportTrainer, type ClusterTool, type ClusterExportSettings, type Distributed } from './export/index.js';
 export { trainAdapter, createTrainerFor, TRAIN_BACKENDS, type TrainAdapterOptions, type TrainAdapterResult, type TrainBackend, type TrainHyperparameters } from './train.js';

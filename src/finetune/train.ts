@@ -12,11 +12,13 @@ import { nameFrom, assertName } from './names.js';
 import { createAdapterRegistry, isFile, sha256File, type AdapterManifest, type AdapterRegistry } from './registry.js';
 import { createLlamaCppRuntime, type LlamaCppRuntime } from '../providers/llama-cpp/runtime.js';
 import { createOpenAIFineTuneTrainer } from './remote/openai-trainer.js';
+import { createTogetherFineTuneTrainer } from './remote/together-trainer.js';
+import { createFireworksFineTuneTrainer } from './remote/fireworks-trainer.js';
 import { compareAdapterPerplexity } from './perplexity.js';
 import type { Trainer, TrainOptions, TrainResult } from './trainer.js';
 import type { DatasetExample, DatasetFormat } from './types.js';
 
-export const TRAIN_BACKENDS = ['local', 'openai', 'axolotl', 'llama-factory'] as const;
+export const TRAIN_BACKENDS = ['local', 'openai', 'axolotl', 'llama-factory', 'together', 'fireworks'] as const;
 export type TrainBackend = (typeof TRAIN_BACKENDS)[number];
 
 /** The knobs every backend understands (each ignores, with a warning, what it cannot use). */
@@ -91,6 +93,10 @@ export async function createTrainerFor(
     case 'axolotl':
     case 'llama-factory':
       return createClusterExportTrainer(backend, options.cluster);
+    case 'together':
+      return createTogetherFineTuneTrainer({ apiKey: options.env?.TOGETHER_API_KEY, baseURL: options.env?.TOGETHER_BASE_URL, fetch: options.fetch, logger, pollIntervalMs: options.remote?.pollIntervalMs, suffix: options.remote?.suffix });
+    case 'fireworks':
+      return createFireworksFineTuneTrainer({ apiKey: options.env?.FIREWORKS_API_KEY, accountId: options.env?.FIREWORKS_ACCOUNT_ID, baseURL: options.env?.FIREWORKS_BASE_URL, inferenceURL: options.env?.FIREWORKS_INFERENCE_URL, fetch: options.fetch, logger, pollIntervalMs: options.remote?.pollIntervalMs, suffix: options.remote?.suffix });
     default:
       throw new TailorError('INVALID_ARGUMENT', `Unknown training backend "${backend as string}": use one of ${TRAIN_BACKENDS.join(', ')}.`);
   }

@@ -29,6 +29,7 @@ import { documentRoutes } from './routes/documents.js';
 import { jobRoutes } from './routes/jobs.js';
 import { traceRoutes } from './routes/traces.js';
 import { keyRoutes } from './routes/keys.js';
+import { arenaRoutes } from './routes/arena.js';
 
 export interface CreateServerOptions {
   /** An opened home (openHome), or a workspace, or a tailor plus its home directory. */
@@ -118,6 +119,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
   app.route('/api/jobs', jobRoutes(deps));
   app.route('/api/traces', traceRoutes(deps));
   app.route('/api/keys', keyRoutes(deps));
+  app.route('/api/arena', arenaRoutes(deps));
   app.route('/v1', modelRoutes(deps));
   app.route('/v1', chatRoutes(deps));
   app.all('/api/*', () => {

@@ -3,7 +3,7 @@
  * turned into ApiError, SSE read from fetch bodies (EventSource cannot send an
  * Authorization header), uploads through XMLHttpRequest for byte progress.
  */
-import type { AnswerWithTrace, CollectionInfo, DocumentDetail, DocumentListItem, Job, RetrieveResult } from './types.js';
+import type { AnswerWithTrace, ArenaRun, ArenaRunSummary, CollectionInfo, DocumentDetail, DocumentListItem, Job, RetrieveResult } from './types.js';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -43,6 +43,12 @@ export interface ApiClient {
   ask(request: AskRequest, onDelta: (text: string) => void, signal?: AbortSignal): Promise<AnswerWithTrace>;
   upload(collection: string, files: File[], onProgress: (loaded: number, total: number) => void): Promise<{ jobId: string }>;
   job(id: string): Promise<Job>;
+  arenaRuns(): Promise<{ runs: ArenaRunSummary[] }>;
+  arenaRun(id: string): Promise<ArenaRun>;
+  /** The run's self-contained HTML report, as text (shown in a sandboxed frame). */
+  arenaReport(id: string): Promise<string>;
+  /** Where the report is served (opens directly when the server runs without keys). */
+  arenaReportUrl(id: string): string;
 }
 
 export function createApiClient(options: { baseUrl?: string; getKey: () => string | null; onSuccess?: () => void }): ApiClient {
@@ -88,6 +94,10 @@ export function createApiClient(options: { baseUrl?: string; getKey: () => strin
     deleteDocument: (id) => json('DELETE', `/api/documents/${enc(id)}`),
     search: (body) => json('POST', '/api/search', body),
     job: (id) => json('GET', `/api/jobs/${enc(id)}`),
+    arenaRuns: () => json('GET', '/api/arena/runs'),
+    arenaRun: (id) => json('GET', `/api/arena/runs/${enc(id)}`),
+    arenaReport: async (id) => (await request('GET', `/api/arena/runs/${enc(id)}/report`)).text(),
+    arenaReportUrl: (id) => `${base}/api/arena/runs/${enc(id)}/report`,
 
     async ask(body, onDelta, signal) {
       const response = await request('POST', '/api/ask', { ...body, stream: true }, signal);

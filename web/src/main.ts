@@ -4,6 +4,7 @@ import { ApiError, createApiClient } from './api.js';
 import { createChatScreen } from './chat.js';
 import { createCollectionsModel, type AppContext } from './context.js';
 import { createDocumentsScreen } from './documents.js';
+import { createEvaluateScreen } from './evaluate.js';
 import { h } from './dom.js';
 import { createSearchScreen } from './search.js';
 import { createSettingsScreen } from './settings.js';
@@ -42,10 +43,12 @@ function start(root: HTMLElement): void {
   };
 
   const documents = createDocumentsScreen(ctx);
+  const evaluate = createEvaluateScreen(ctx);
   const screens: Record<string, { label: string; element: HTMLElement; onShow?: () => void }> = {
     chat: { label: 'Chat', element: createChatScreen(ctx) },
     documents: { label: 'Documents', element: documents.element, onShow: documents.onShow },
     search: { label: 'Search', element: createSearchScreen(ctx) },
+    evaluate: { label: 'Evaluate', element: evaluate.element, onShow: evaluate.onShow },
     settings: { label: 'API key', element: createSettingsScreen(ctx) },
   };
 

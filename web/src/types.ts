@@ -12,6 +12,7 @@ export type {
   PageSpan,
   RetrievedChunk,
 } from '../../src/core/types.js';
+export type { ArenaArm, ArenaRun, ArenaRunSummary, ArenaMetricName } from '../../src/eval/arena/types.js';
 import type { Answer, DocumentFormat, PageSpan, RetrievedChunk } from '../../src/core/types.js';
 
 export interface CollectionInfo {

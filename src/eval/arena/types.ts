@@ -163,3 +163,10 @@ export interface ArenaRunSummary {
   questions: number;
   collections: string[];
 }
+
+/** Names readers of stored runs (advisor, server, web UI) use for the same shapes. */
+export type ArenaArm = ArmResult;
+export type ArenaArmKind = ArmKind;
+export type ArenaMetrics = ArmMetrics;
+export type ArenaMetricName = MetricName;
+export type ArenaComparison = Comparison;
