@@ -2,12 +2,13 @@
  * Retrieval on long real documents: Tailor's default against naive BM25 baselines, in one run.
  *
  *   node --import tsx bench/long-docs.ts [--sets legal,pubmedqa,sec] [--limit N] [--embedder words|none]
- *                                        [--max-tokens N] [--overlap N] [--baselines no]
+ *                                        [--max-tokens N] [--overlap N] [--baselines no] [--misses]
  *
  * For every question: answer/evidence recall@k (a gold text lies inside one of the top-k passages, after
  * lowercasing and collapsing whitespace), document hit@k (the answering document owns one of the top-k
  * passages), page hit@k for PDFs, and the mean context tokens the top-5 passages take, so a bigger passage
- * cannot win by size alone. Baselines: BM25 over fixed 250-word windows, and (for PDFs) BM25 over whole
+ * cannot win by size alone; answer@budget takes each system's passages in rank order while they fit the
+ * tokens the 250-word baseline's top 5 take for that question, the like-for-like comparison. Baselines: BM25 over fixed 250-word windows, and (for PDFs) BM25 over whole
  * pages. Tailor runs through `openWorkspace` in a fresh temporary home: the real ingest, chunking, index and
  * retriever with the default embedder. Sets and gold: bench/long-docs-data.ts.
  */
@@ -33,6 +34,9 @@ type Search = (query: string, k: number) => Promise<Passage[]>;
 interface Scores {
   questions: number;
   withGold: number;
+  /** Gold found within the top passages that fit each question's token budget (the 250-word baseline's top 5). */
+  atBudget: number;
+  budgetTokens: number;
   answer: Record<number, number>;
   doc: Record<number, number>;
   page: Record<number, number>;
@@ -40,18 +44,33 @@ interface Scores {
 }
 
 const KS = [1, 5, 10];
+const MISSES = process.argv.includes('--misses');
 
-async function score(set: LongDocSet, search: Search): Promise<Scores> {
+async function score(set: LongDocSet, search: Search, budgets?: number[]): Promise<Scores> {
   const answer: Record<number, number> = { 1: 0, 5: 0, 10: 0 };
   const doc: Record<number, number> = { 1: 0, 5: 0, 10: 0 };
   const page: Record<number, number> = { 1: 0, 5: 0, 10: 0 };
   let withGold = 0;
   let tokens = 0;
-  for (const q of set.questions) {
-    const top = await search(q.question, 10);
+  let atBudget = 0;
+  let budgetTokens = 0;
+  for (const [i, q] of set.questions.entries()) {
+    const ranked = await search(q.question, 30);
+    const top = ranked.slice(0, 10);
     const normalised = top.map((p) => normaliseForMatch(p.text));
-    tokens += top.slice(0, 5).reduce((sum, p) => sum + countTokens(p.text), 0);
+    const tokenCounts = ranked.map((p) => countTokens(p.text));
+    tokens += tokenCounts.slice(0, 5).reduce((sum, n) => sum + n, 0);
     if (q.gold.length > 0) withGold++;
+    // Whole passages in rank order while they fit the budget (at least one).
+    const budget = budgets?.[i] ?? tokenCounts.slice(0, 5).reduce((sum, n) => sum + n, 0);
+    let used = 0;
+    let fit = 0;
+    while (fit < ranked.length && (fit === 0 || used + tokenCounts[fit]! <= budget)) used += tokenCounts[fit++]!;
+    budgetTokens += used;
+    if (MISSES && q.gold.length > 0 && !normalised.slice(0, 5).some((text) => q.gold.some((g) => text.includes(g)))) {
+      console.error(`miss@5: ${q.question.slice(0, 120)} | gold: ${q.gold[0]!.slice(0, 80)} | top: ${top.slice(0, 3).map((p) => JSON.stringify(p.text.slice(0, 60))).join(' ')}`);
+    }
+    if (q.gold.length > 0 && ranked.slice(0, fit).some((p) => q.gold.some((g) => normaliseForMatch(p.text).includes(g)))) atBudget++;
     for (const k of KS) {
       const firstK = top.slice(0, k);
       if (q.gold.length > 0 && normalised.slice(0, k).some((text) => q.gold.some((g) => text.includes(g)))) answer[k]!++;
@@ -59,7 +78,15 @@ async function score(set: LongDocSet, search: Search): Promise<Scores> {
       if (q.page !== undefined && firstK.some((p) => p.source === q.source && p.page === q.page)) page[k]!++;
     }
   }
-  return { questions: set.questions.length, withGold, answer, doc, page, tokensAt5: tokens / Math.max(1, set.questions.length) };
+  const n = Math.max(1, set.questions.length);
+  return { questions: set.questions.length, withGold, answer, doc, page, tokensAt5: tokens / n, atBudget, budgetTokens: budgetTokens / n };
+}
+
+/** Each question's token budget: what the 250-word baseline's top 5 passages take for it. */
+async function budgetsOf(set: LongDocSet, search: Search): Promise<number[]> {
+  const out: number[] = [];
+  for (const q of set.questions) out.push((await search(q.question, 5)).reduce((sum, p) => sum + countTokens(p.text), 0));
+  return out;
 }
 
 /** A document as plain text with its page ranges, exactly as Tailor's loaders read it. */
@@ -130,6 +157,7 @@ function row(system: string, s: Scores, set: LongDocSet): Array<string | number>
     f(s.answer[1]!, s.withGold),
     f(s.answer[5]!, s.withGold),
     f(s.answer[10]!, s.withGold),
+    `${f(s.atBudget, s.withGold)} (${Math.round(s.budgetTokens)})`,
     f(s.doc[1]!, s.questions),
     f(s.doc[10]!, s.questions),
     hasPages ? f(s.page[10]!, s.questions) : '—',
@@ -156,17 +184,19 @@ async function main(): Promise<void> {
       continue;
     }
     const docs = await documentsOf(set);
-    if (baselines) rows.push(row('BM25, 250-word windows', await score(set, bm25Search(wordWindows(docs, 250))), set));
-    if (baselines && docs.some((d) => d.pages && d.pages.length > 0)) rows.push(row('BM25, whole pages', await score(set, bm25Search(wholePages(docs))), set));
+    const windows = bm25Search(wordWindows(docs, 250));
+    const budgets = await budgetsOf(set, windows);
+    if (baselines) rows.push(row('BM25, 250-word windows', await score(set, windows, budgets), set));
+    if (baselines && docs.some((d) => d.pages && d.pages.length > 0)) rows.push(row('BM25, whole pages', await score(set, bm25Search(wholePages(docs)), budgets), set));
     const tailor = await tailorSearch(set, embedder, chunking);
     try {
-      rows.push(row(label, await score(set, tailor.search), set));
+      rows.push(row(label, await score(set, tailor.search, budgets), set));
     } finally {
       await tailor.close();
     }
     console.error(`[${set.name}] done`);
   }
-  console.log(table(['set', 'system', 'questions', 'answer@1', 'answer@5', 'answer@10', 'doc@1', 'doc@10', 'page@10', 'ctx tokens@5'], rows));
+  console.log(table(['set', 'system', 'questions', 'answer@1', 'answer@5', 'answer@10', 'answer@budget (tokens)', 'doc@1', 'doc@10', 'page@10', 'ctx tokens@5'], rows));
 }
 
 await main();
