@@ -127,16 +127,23 @@ export function pubmedSet(limit = Infinity): LongDocSet | string {
   return { name: 'pubmedqa', texts, questions: questions.slice(0, limit) };
 }
 
-/** Written for this benchmark from the filings themselves; each answer string appears on the page named. */
-const SEC_QUESTIONS: Array<{ file: string; question: string; gold: string; page: number }> = [
+/**
+ * Written for this benchmark from the filings themselves; each answer string appears on the page named.
+ * Where a filing states the figure twice (in prose and in a table row), both wordings count.
+ */
+const SEC_QUESTIONS: Array<{ file: string; question: string; gold: string | string[]; page: number }> = [
   { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'Ulta Beauty fiscal 2022 capital expenditures', gold: '(312,126)', page: 8 },
   { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'What capital expenditures does Ulta Beauty plan for fiscal 2023?', gold: '$400 million to $475 million', page: 3 },
   { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'Ulta Beauty cash and cash equivalents at the end of fiscal 2022', gold: '$737.9 million', page: 3 },
-  { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'How many stores did Ulta Beauty operate at the end of fiscal 2022?', gold: '1,355 stores', page: 3 },
+  { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'How many stores did Ulta Beauty operate at the end of fiscal 2022?', gold: ['1,355 stores', '4th quarter 1,343 12 0 1,355'], page: 3 },
   { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'Ulta Beauty total assets January 28, 2023', gold: '$ 5,370,411', page: 7 },
   { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'What share of Ulta Beauty net sales came from skincare in the fourth quarter of 2022?', gold: 'skincare 16%', page: 9 },
-  { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'Ulta Beauty diluted earnings per share fourth quarter fiscal 2022', gold: '$6.68', page: 1 },
+  { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'Ulta Beauty diluted earnings per share fourth quarter fiscal 2022', gold: ['$6.68', 'diluted earnings per share $ 6.68'], page: 1 },
   { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'How many shares did Ulta repurchase in the fourth quarter of fiscal 2022 and at what cost?', gold: '722,457 shares', page: 3 },
+  // Figures found by their row label and a period that only the table's column header states.
+  { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'Ulta Beauty net sales for the 52 weeks ended January 29, 2022', gold: 'net sales $ 10,208,580 100.0% $ 8,630,889', page: 6 },
+  { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'Ulta Beauty merchandise inventories at January 29, 2022', gold: 'merchandise inventories, net 1,603,451 1,499,218', page: 7 },
+  { file: 'ULTABEAUTY_2023Q4_EARNINGS.pdf', question: 'Ulta Beauty depreciation and amortization in the 52 weeks ended January 28, 2023', gold: 'depreciation and amortization 241,372 268,460', page: 8 },
   { file: 'FOOTLOCKER_2022_8K_dated-2022-05-20.pdf', question: 'How many Foot Locker shares were represented at the 2022 annual meeting?', gold: '77,551,206 shares', page: 2 },
   { file: 'FOOTLOCKER_2022_8K_dated-2022-05-20.pdf', question: 'Foot Locker votes for Virginia C. Drosos', gold: 'virginia c. drosos 59,657,810', page: 2 },
   { file: 'FOOTLOCKER_2022_8K_dated-2022-05-20.pdf', question: 'Who did the Foot Locker board designate as audit committee financial expert in 2022?', gold: 'designated ms. nicosia', page: 3 },
@@ -151,6 +158,6 @@ export function secSet(): LongDocSet | string {
   const base = path.join(SHARED, 'pdfs');
   if (!fs.existsSync(base)) return `${base} is missing`;
   const files = fs.readdirSync(base).filter((f) => f.endsWith('.pdf')).sort().map((f) => path.join(base, f));
-  const questions = SEC_QUESTIONS.map((q) => ({ question: q.question, source: path.join(base, q.file), gold: [normaliseForMatch(q.gold)], page: q.page }));
+  const questions = SEC_QUESTIONS.map((q) => ({ question: q.question, source: path.join(base, q.file), gold: [q.gold].flat().map(normaliseForMatch), page: q.page }));
   return { name: 'sec', files, questions };
 }

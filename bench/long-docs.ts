@@ -44,7 +44,8 @@ interface Scores {
 }
 
 const KS = [1, 5, 10];
-const MISSES = process.argv.includes('--misses');
+const MISSES = process.argv.includes("--misses");
+const MISS_K = Number(arg("--miss-k", "5"));
 
 async function score(set: LongDocSet, search: Search, budgets?: number[]): Promise<Scores> {
   const answer: Record<number, number> = { 1: 0, 5: 0, 10: 0 };
@@ -67,8 +68,8 @@ async function score(set: LongDocSet, search: Search, budgets?: number[]): Promi
     let fit = 0;
     while (fit < ranked.length && (fit === 0 || used + tokenCounts[fit]! <= budget)) used += tokenCounts[fit++]!;
     budgetTokens += used;
-    if (MISSES && q.gold.length > 0 && !normalised.slice(0, 5).some((text) => q.gold.some((g) => text.includes(g)))) {
-      console.error(`miss@5: ${q.question.slice(0, 120)} | gold: ${q.gold[0]!.slice(0, 80)} | top: ${top.slice(0, 3).map((p) => JSON.stringify(p.text.slice(0, 60))).join(' ')}`);
+    if (MISSES && q.gold.length > 0 && !normalised.slice(0, MISS_K).some((text) => q.gold.some((g) => text.includes(g)))) {
+      console.error(`miss@${MISS_K}: ${q.question.slice(0, 120)} | gold: ${q.gold[0]!.slice(0, 80)} | top: ${top.slice(0, 3).map((p) => JSON.stringify(p.text.slice(0, 60))).join(' ')}`);
     }
     if (q.gold.length > 0 && ranked.slice(0, fit).some((p) => q.gold.some((g) => normaliseForMatch(p.text).includes(g)))) atBudget++;
     for (const k of KS) {
