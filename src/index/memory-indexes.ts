@@ -34,17 +34,21 @@ interface IndexableRow {
   text: string;
   heading_path: string;
   title: string;
+}
+
+interface OpeningRow {
   source: string;
   opening: string;
   first_page_start: number | null;
   first_page_end: number | null;
 }
 
+const INDEXABLE_SQL = `SELECT c.id, c.doc_key, c.ordinal, c.text, c.heading_path, d.title FROM chunks c JOIN documents d ON d.doc_key = c.doc_key`;
+// Read once per document, not per chunk row: a document's text can be megabytes.
 // substr counts characters, slice UTF-16 units: OPENING_CHARS characters always cover OPENING_CHARS units.
-const INDEXABLE_SQL = `SELECT c.id, c.doc_key, c.ordinal, c.text, c.heading_path, d.title, d.source,
-  substr(d.text, 1, ${OPENING_CHARS}) AS opening,
-  json_extract(d.pages, '$[0].start') AS first_page_start, json_extract(d.pages, '$[0].end') AS first_page_end
-  FROM chunks c JOIN documents d ON d.doc_key = c.doc_key`;
+const OPENING_SQL = `SELECT source, substr(text, 1, ${OPENING_CHARS}) AS opening,
+  json_extract(pages, '$[0].start') AS first_page_start, json_extract(pages, '$[0].end') AS first_page_end
+  FROM documents WHERE doc_key = ?`;
 
 /** The same entry `prepareWrite` makes when the chunk is first written. */
 function entryOfRow(row: IndexableRow, contextOf: (row: IndexableRow) => DocumentContext): Bm25Entry {
@@ -57,22 +61,30 @@ function entryOfRow(row: IndexableRow, contextOf: (row: IndexableRow) => Documen
   };
 }
 
-/** Rows come grouped by document, so remembering the last document's context computes each once. */
-function contextCache(): (row: IndexableRow) => DocumentContext {
+function blobToVector(blob: Buffer): Float32Array {
+  return new Float32Array(new Uint8Array(blob).buffer);
+}
+
+const NO_CONTEXT: DocumentContext = { terms: [] };
+
+/**
+ * Rows come grouped by document, so remembering the last document's context computes each once; first
+ * chunks get no context terms, so single-chunk documents never read their opening at all.
+ */
+function contextCache(db: Db): (row: IndexableRow) => DocumentContext {
+  const openingOf = db.prepare(OPENING_SQL);
   let lastKey = -1;
-  let last: DocumentContext = { terms: [] };
+  let last: DocumentContext = NO_CONTEXT;
   return (row) => {
+    if (row.ordinal === 0) return NO_CONTEXT;
     if (row.doc_key !== lastKey) {
-      const pages = row.first_page_end === null ? undefined : [{ start: row.first_page_start ?? 0, end: row.first_page_end }];
-      last = documentContext({ title: row.title, source: row.source, text: row.opening, pages });
+      const opening = openingOf.get(row.doc_key) as OpeningRow;
+      const pages = opening.first_page_end === null ? undefined : [{ start: opening.first_page_start ?? 0, end: opening.first_page_end }];
+      last = documentContext({ title: row.title, source: opening.source, text: opening.opening, pages });
       lastKey = row.doc_key;
     }
     return last;
   };
-}
-
-function blobToVector(blob: Buffer): Float32Array {
-  return new Float32Array(new Uint8Array(blob).buffer);
 }
 
 export class MemoryIndexes {
@@ -225,7 +237,7 @@ export class MemoryIndexes {
   private rebuildBm25(): void {
     const index = new Bm25Index({ params: this.options.bm25 });
     const generation = this.db.transaction(() => {
-      const contextOf = contextCache();
+      const contextOf = contextCache(this.db);
       for (const row of this.db.prepare(INDEXABLE_SQL).iterate() as IterableIterator<IndexableRow>) index.add(entryOfRow(row, contextOf));
       return this.readGenerations().generation;
     })();
@@ -242,7 +254,7 @@ export class MemoryIndexes {
       const rows = this.db
         .prepare(`${INDEXABLE_SQL} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.chunk_key`)
         .all(JSON.stringify(touched)) as IndexableRow[];
-      const contextOf = contextCache();
+      const contextOf = contextCache(this.db);
       for (const row of rows) this.bm25.add(entryOfRow(row, contextOf));
       this.bm25Generation = this.readGenerations().generation;
       this.changesSinceSnapshot += touched.length;

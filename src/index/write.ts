@@ -46,7 +46,8 @@ export function prepareWrite(write: StoreWrite): PreparedWrite {
         }
       }
     }
-    const context = documentContext(document);
+    // Only chunks after the first get context terms: a one-chunk document needs none computed.
+    const context = chunks.length > 1 ? documentContext(document) : { terms: [] };
     return chunks.map((chunk) => ({
       body: analyze(chunk.text),
       field: [...analyze(fieldText(document.title, chunk.headingPath)), ...contextTermsFor(context, chunk.ordinal)],
