@@ -10,8 +10,8 @@
  */
 import { stemmer } from 'stemmer';
 
-/** Bump when analysis changes: persisted indexes built by another version are rebuilt. */
-export const ANALYZER_VERSION = 1;
+/** Bump when analysis changes: persisted indexes built by another version are rebuilt. 2: document context in the field. */
+export const ANALYZER_VERSION = 2;
 
 /** Lucene's EnglishAnalyzer.ENGLISH_STOP_WORDS_SET. */
 export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set([

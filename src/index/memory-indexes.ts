@@ -10,6 +10,7 @@ import type { Logger } from '../core/logger.js';
 import { ANALYZER_VERSION, analyze, fieldText } from './analyzer.js';
 import { Bm25Index, type Bm25Entry, type Bm25Params } from './bm25.js';
 import { readBm25Snapshot, removeStaleSnapshotTemps, writeBm25Snapshot } from './bm25-snapshot.js';
+import { contextTermsFor, documentContext, OPENING_CHARS, type DocumentContext } from './document-context.js';
 import { readMeta, writeMeta, type Db } from './schema.js';
 import { VectorIndex } from './vectors.js';
 
@@ -29,23 +30,61 @@ export interface MemoryIndexOptions {
 interface IndexableRow {
   id: string;
   doc_key: number;
+  ordinal: number;
   text: string;
   heading_path: string;
   title: string;
 }
 
-const INDEXABLE_SQL = `SELECT c.id, c.doc_key, c.text, c.heading_path, d.title FROM chunks c JOIN documents d ON d.doc_key = c.doc_key`;
-
-export function bm25EntryOf(chunkId: string, docKey: number, text: string, title: string, headingPath: readonly string[]): Bm25Entry {
-  return { chunkId, docKey, body: analyze(text), field: analyze(fieldText(title, headingPath)) };
+interface OpeningRow {
+  source: string;
+  opening: string;
+  first_page_start: number | null;
+  first_page_end: number | null;
 }
 
-function entryOfRow(row: IndexableRow): Bm25Entry {
-  return bm25EntryOf(row.id, row.doc_key, row.text, row.title, JSON.parse(row.heading_path) as string[]);
+const INDEXABLE_SQL = `SELECT c.id, c.doc_key, c.ordinal, c.text, c.heading_path, d.title FROM chunks c JOIN documents d ON d.doc_key = c.doc_key`;
+// Read once per document, not per chunk row: a document's text can be megabytes.
+// substr counts characters, slice UTF-16 units: OPENING_CHARS characters always cover OPENING_CHARS units.
+const OPENING_SQL = `SELECT source, substr(text, 1, ${OPENING_CHARS}) AS opening,
+  json_extract(pages, '$[0].start') AS first_page_start, json_extract(pages, '$[0].end') AS first_page_end
+  FROM documents WHERE doc_key = ?`;
+
+/** The same entry `prepareWrite` makes when the chunk is first written. */
+function entryOfRow(row: IndexableRow, contextOf: (row: IndexableRow) => DocumentContext): Bm25Entry {
+  const headingPath = JSON.parse(row.heading_path) as string[];
+  return {
+    chunkId: row.id,
+    docKey: row.doc_key,
+    body: analyze(row.text),
+    field: [...analyze(fieldText(row.title, headingPath)), ...contextTermsFor(contextOf(row), row.ordinal)],
+  };
 }
 
 function blobToVector(blob: Buffer): Float32Array {
   return new Float32Array(new Uint8Array(blob).buffer);
+}
+
+const NO_CONTEXT: DocumentContext = { terms: [] };
+
+/**
+ * Rows come grouped by document, so remembering the last document's context computes each once; first
+ * chunks get no context terms, so single-chunk documents never read their opening at all.
+ */
+function contextCache(db: Db): (row: IndexableRow) => DocumentContext {
+  const openingOf = db.prepare(OPENING_SQL);
+  let lastKey = -1;
+  let last: DocumentContext = NO_CONTEXT;
+  return (row) => {
+    if (row.ordinal === 0) return NO_CONTEXT;
+    if (row.doc_key !== lastKey) {
+      const opening = openingOf.get(row.doc_key) as OpeningRow;
+      const pages = opening.first_page_end === null ? undefined : [{ start: opening.first_page_start ?? 0, end: opening.first_page_end }];
+      last = documentContext({ title: row.title, source: opening.source, text: opening.opening, pages });
+      lastKey = row.doc_key;
+    }
+    return last;
+  };
 }
 
 export class MemoryIndexes {
@@ -198,7 +237,8 @@ export class MemoryIndexes {
   private rebuildBm25(): void {
     const index = new Bm25Index({ params: this.options.bm25 });
     const generation = this.db.transaction(() => {
-      for (const row of this.db.prepare(INDEXABLE_SQL).iterate() as IterableIterator<IndexableRow>) index.add(entryOfRow(row));
+      const contextOf = contextCache(this.db);
+      for (const row of this.db.prepare(INDEXABLE_SQL).iterate() as IterableIterator<IndexableRow>) index.add(entryOfRow(row, contextOf));
       return this.readGenerations().generation;
     })();
     this.bm25 = index;
@@ -214,7 +254,8 @@ export class MemoryIndexes {
       const rows = this.db
         .prepare(`${INDEXABLE_SQL} WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY c.chunk_key`)
         .all(JSON.stringify(touched)) as IndexableRow[];
-      for (const row of rows) this.bm25.add(entryOfRow(row));
+      const contextOf = contextCache(this.db);
+      for (const row of rows) this.bm25.add(entryOfRow(row, contextOf));
       this.bm25Generation = this.readGenerations().generation;
       this.changesSinceSnapshot += touched.length;
     })();

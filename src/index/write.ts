@@ -5,6 +5,7 @@
  */
 import { TailorError } from '../core/errors.js';
 import { analyze, fieldText } from './analyzer.js';
+import { contextTermsFor, documentContext } from './document-context.js';
 import type { CommittedChange } from './memory-indexes.js';
 import { chunkParams, documentParams, INSERT_CHUNK_SQL, INSERT_DOCUMENT_SQL } from './rows.js';
 import { readMeta, writeMeta, type Db } from './schema.js';
@@ -45,7 +46,12 @@ export function prepareWrite(write: StoreWrite): PreparedWrite {
         }
       }
     }
-    return chunks.map((chunk) => ({ body: analyze(chunk.text), field: analyze(fieldText(document.title, chunk.headingPath)) }));
+    // Only chunks after the first get context terms: a one-chunk document needs none computed.
+    const context = chunks.length > 1 ? documentContext(document) : { terms: [] };
+    return chunks.map((chunk) => ({
+      body: analyze(chunk.text),
+      field: [...analyze(fieldText(document.title, chunk.headingPath)), ...contextTermsFor(context, chunk.ordinal)],
+    }));
   });
   return { tokens, vectorDimensions };
 }

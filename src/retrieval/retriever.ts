@@ -3,6 +3,7 @@ import { TailorError } from '../core/errors.js';
 import type { Store } from '../index/store.js';
 import type { Embedder, Reranker } from '../providers/types.js';
 import { DEFAULT_FUSION, fuseLegs, type FusionOptions } from './fuse.js';
+import { PASSAGE_PRIOR, passageKind } from './passage-prior.js';
 
 export interface RetrieveOptions {
   query: string;
@@ -31,7 +32,15 @@ export interface RetrieverOptions {
   candidateMultiplier?: number;
   /** How many fused candidates the reranker sees. */
   rerankDepth?: number;
+  /**
+   * Scale down the scores of heading-only and reference-list chunks (see passage-prior.ts) among the top
+   * hits of each leg, so prose on the same subject ranks above them (default true).
+   */
+  passagePrior?: boolean;
 }
+
+/** Hits of each leg the passage prior looks at (their texts are read); lower hits keep their raw scores. */
+const PRIOR_DEPTH = 30;
 
 export function createRetriever(options: RetrieverOptions): Retriever {
   const fusion: FusionOptions = { ...DEFAULT_FUSION, ...options.fusion };
@@ -50,17 +59,39 @@ export function createRetriever(options: RetrieverOptions): Retriever {
       const embedDone = performance.now();
       const depth = Math.max(50, k * (options.candidateMultiplier ?? 4));
       const legs = await options.store.doQuery({ text: query, vector, k: depth, filter });
-      let fused = fuseLegs(legs.keyword, legs.vector, fusion);
+      const rowById = new Map<string, Awaited<ReturnType<Store['doGetChunks']>>[number]>();
+      const readRows = async (ids: string[]) => {
+        const missing = ids.filter((id) => !rowById.has(id));
+        if (missing.length > 0) for (const row of await options.store.doGetChunks({ ids: missing })) rowById.set(row.chunk.id, row);
+      };
+      let { keyword, vector: vectorHits } = legs;
+      if (options.passagePrior !== false) {
+        // The prior scales each leg's raw score, before fusion normalises them, so its effect does not
+        // depend on how spread out the other candidates' scores happen to be.
+        await readRows([...keyword.slice(0, PRIOR_DEPTH), ...vectorHits.slice(0, PRIOR_DEPTH)].map((hit) => hit.chunkId));
+        const scaled = (hits: typeof keyword) =>
+          hits
+            .map((hit) => {
+              const text = rowById.get(hit.chunkId)?.chunk.text;
+              const prior = text === undefined ? 1 : PASSAGE_PRIOR[passageKind(text)];
+              return prior === 1 || hit.score <= 0 ? hit : { ...hit, score: hit.score * prior };
+            })
+            .sort((a, b) => b.score - a.score);
+        keyword = scaled(keyword);
+        vectorHits = scaled(vectorHits);
+      }
+      let fused = fuseLegs(keyword, vectorHits, fusion);
       const searchDone = performance.now();
+
+      const rerankDepth = options.rerankDepth ?? Math.max(k * 3, 20);
+      if (options.reranker) fused = fused.slice(0, rerankDepth);
+      await readRows(fused.slice(0, Math.max(k, options.reranker ? rerankDepth : 0)).map((c) => c.chunkId));
 
       let rerankScores: Map<string, number> | undefined;
       if (options.reranker && fused.length > 0) {
-        fused = fused.slice(0, options.rerankDepth ?? Math.max(k * 3, 20));
-        const texts = await options.store.doGetChunks({ ids: fused.map((c) => c.chunkId) });
-        const textById = new Map(texts.map((t) => [t.chunk.id, t.chunk.text]));
         const reranked = await options.reranker.doRerank({
           query,
-          documents: fused.map((c) => textById.get(c.chunkId) ?? ''),
+          documents: fused.map((c) => rowById.get(c.chunkId)?.chunk.text ?? ''),
           abortSignal,
         });
         warnings.push(...reranked.warnings);
@@ -70,8 +101,6 @@ export function createRetriever(options: RetrieverOptions): Retriever {
       const rerankDone = performance.now();
 
       const top = fused.slice(0, k);
-      const rows = await options.store.doGetChunks({ ids: top.map((c) => c.chunkId) });
-      const rowById = new Map(rows.map((row) => [row.chunk.id, row]));
       const results: RetrievedChunk[] = [];
       for (const candidate of top) {
         const row = rowById.get(candidate.chunkId);
