@@ -1,10 +1,11 @@
-import type { Answer, Citation, Filter, Usage } from '../core/types.js';
+import type { Answer, Filter, Usage } from '../core/types.js';
 import type { ChatModel } from '../providers/types.js';
 import { generateText } from '../providers/generate.js';
 import type { Retriever } from '../retrieval/retriever.js';
 import { buildRagPrompt, REFUSAL_TEXT } from './prompt.js';
 import { selectAnswerSentences } from './extractive.js';
-import { citationFor, citationsFromMarkers } from './cite.js';
+import { citationsFromMarkers } from './cite.js';
+import { composeExtractive } from './compose.js';
 
 export interface AskOptions {
   question: string;
@@ -60,18 +61,26 @@ export async function ask(options: AskOptions): Promise<Answer> {
     const reason =
       retrieved.length === 0
         ? 'No passage matched the question.'
-        : `The best evidence covers ${(extractive.support * 100).toFixed(0)}% of the question's terms; at least ${(minSupport * 100).toFixed(0)}% is required (minSupport).`;
+        : extractive.unknownSubjects.length > 0
+          ? `No passage mentions ${extractive.unknownSubjects.map((t) => `"${t}"`).join(' or ')}, which the question asks about.`
+          : `The best evidence covers ${(extractive.support * 100).toFixed(0)}% of the question's terms; at least ${(minSupport * 100).toFixed(0)}% is required (minSupport).`;
     options.onText?.(REFUSAL_TEXT);
     return { text: REFUSAL_TEXT, citations: [], refused: true, refusalReason: reason, trace: trace(generator) };
   }
 
   if (!options.chatModel) {
-    const citations: Citation[] = extractive.sentences.map((s, i) => citationFor(i + 1, retrieved[s.hit]!, s));
-    // The quote keeps the source's line breaks (it is an exact slice); the answer reads as prose.
-    const text = citations.map((c) => `${c.quote.replace(/\s+/g, ' ')} [${c.n}]`).join(' ');
-    options.onText?.(text);
+    const composed = composeExtractive(extractive, retrieved);
+    // Each part goes out as soon as it is composed, so a stream shows the answer sentence by sentence.
+    composed.parts.forEach((part, i) => options.onText?.(i === 0 ? part : ' ' + part));
+    const text = composed.parts.join(' ');
     timingsMs.generate = 0;
-    return { text, citations, refused: false, trace: trace(generator) };
+    if (composed.conflicts) warnings.push('The sources disagree about the value asked for; the answer shows each value with its source.');
+    return {
+      text, citations: composed.citations, refused: false,
+      ...(composed.shortAnswer ? { shortAnswer: composed.shortAnswer } : {}),
+      ...(composed.conflicts ? { conflicts: composed.conflicts } : {}),
+      trace: trace(generator),
+    };
   }
 
   const generateStarted = performance.now();

@@ -130,5 +130,15 @@ export interface Answer {
   citations: Citation[];
   refused: boolean;
   refusalReason?: string;
+  /** The short value (number, date, name) that answers the question, and the citation stating it. */
+  shortAnswer?: { text: string; citation: number };
+  /** Passages that give different values for what the question asks; the answer names each. */
+  conflicts?: AnswerConflict[];
   trace: AnswerTrace;
+}
+
+export interface AnswerConflict {
+  /** What kind of value differs. */
+  kind: 'number' | 'date' | 'name';
+  values: Array<{ value: string; citations: number[] }>;
 }

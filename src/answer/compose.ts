@@ -1,0 +1,34 @@
+import type { AnswerConflict, Citation, RetrievedChunk } from '../core/types.js';
+import { citationFor } from './cite.js';
+import type { ExtractiveResult } from './extractive.js';
+
+export interface ComposedAnswer {
+  /** The answer in the order it reads; each part is streamed as soon as it is composed. */
+  parts: string[];
+  citations: Citation[];
+  shortAnswer?: { text: string; citation: number };
+  conflicts?: AnswerConflict[];
+}
+
+/**
+ * The extractive answer as prose: the short value first when there is one, then
+ * the sentence stating it; when the evidence disagrees, both values, each with
+ * the sentence and citation it comes from, and no pick between them.
+ */
+export function composeExtractive(result: ExtractiveResult, retrieved: RetrievedChunk[]): ComposedAnswer {
+  const citations: Citation[] = result.sentences.map((s, i) => citationFor(i + 1, retrieved[s.hit]!, s));
+  // The quote keeps the source's line breaks (it is an exact slice); the answer reads as prose.
+  const sentences = citations.map((c) => `${c.quote.replace(/\s+/g, ' ').trim()} [${c.n}]`);
+  if (result.conflict && result.kind !== 'other') {
+    const [a, b] = result.conflict;
+    return {
+      parts: [`The sources disagree: ${a.text} [1] or ${b.text} [2].`, ...sentences],
+      citations,
+      conflicts: [{ kind: result.kind, values: [{ value: a.text, citations: [1] }, { value: b.text, citations: [2] }] }],
+    };
+  }
+  if (result.short) {
+    return { parts: [`${result.short.text}.`, ...sentences], citations, shortAnswer: { text: result.short.text, citation: 1 } };
+  }
+  return { parts: sentences, citations };
+}
