@@ -25,8 +25,8 @@ const PARALLEL_SIMILARITY = 0.5;
 /**
  * Reads the asked-for value (a number, date or name) out of the best evidence.
  * A conflict is two sentences that match the question equally, each stating a
- * value the other does not, where the rest of what they say agrees (or each
- * states only that one value): "played in Tampa, Florida" against "played in
+ * value the other does not, where the rest of what they say mostly agrees:
+ * "played in Tampa, Florida" against "played in
  * Glendale, Arizona". Values one sentence states and another merely leaves out
  * are not a conflict.
  */
@@ -68,9 +68,7 @@ function findConflict(contenders: ScoredSentence[], valuesOf: Map<ScoredSentence
       const onlyA = valuesOf.get(a)!.filter((v) => !states(b, valuesOf.get(b)!, v));
       const onlyB = valuesOf.get(b)!.filter((v) => !states(a, valuesOf.get(a)!, v));
       if (onlyA.length === 0 || onlyB.length === 0) continue;
-      const parallel = similarity(withoutValues(a, valuesOf.get(a)!), withoutValues(b, valuesOf.get(b)!)) >= PARALLEL_SIMILARITY;
-      const single = onlyA.length === 1 && onlyB.length === 1;
-      if (!parallel && !single) continue;
+      if (similarity(withoutValues(a, valuesOf.get(a)!), withoutValues(b, valuesOf.get(b)!)) < PARALLEL_SIMILARITY) continue;
       const va = onlyA[0]!;
       const vb = onlyB[0]!;
       // Neither value may sit beside the other anywhere in the close evidence: then they are two facts, not rivals.
@@ -92,7 +90,11 @@ function states(sentence: ScoredSentence, values: ValueSpan[], value: ValueSpan)
 
 function compatible(a: string, b: string): boolean {
   if (a === b) return true;
-  if (a.startsWith('date-') && b.startsWith('date-')) return a.startsWith(b + '-') || b.startsWith(a + '-');
+  if (a.startsWith('date-') && b.startsWith('date-')) {
+    // Parts one form leaves out (the year of "September 20th") match anything.
+    const [pa, pb] = [a.split('-').slice(1), b.split('-').slice(1)];
+    return pa.every((part, i) => pb[i] === undefined || part === '?' || pb[i] === '?' || part === pb[i]);
+  }
   if (a.startsWith('name-') && b.startsWith('name-')) return ` ${a.slice(5)} `.includes(` ${b.slice(5)} `) || ` ${b.slice(5)} `.includes(` ${a.slice(5)} `);
   return false;
 }
@@ -115,5 +117,5 @@ function similarity(a: Set<string>, b: Set<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
   let shared = 0;
   for (const t of a) if (b.has(t)) shared++;
-  return shared / Math.min(a.size, b.size);
+  return shared / Math.max(a.size, b.size);
 }
