@@ -6,6 +6,7 @@ import { buildRagPrompt, REFUSAL_TEXT } from './prompt.js';
 import { selectAnswerSentences } from './extractive.js';
 import { citationsFromMarkers } from './cite.js';
 import { composeExtractive } from './compose.js';
+import { estimateUsage, fitParts } from './budget.js';
 
 export interface AskOptions {
   question: string;
@@ -65,21 +66,25 @@ export async function ask(options: AskOptions): Promise<Answer> {
           ? `No passage mentions ${extractive.unknownSubjects.map((t) => `"${t}"`).join(' or ')}, which the question asks about.`
           : `The best evidence covers ${(extractive.support * 100).toFixed(0)}% of the question's terms; at least ${(minSupport * 100).toFixed(0)}% is required (minSupport).`;
     options.onText?.(REFUSAL_TEXT);
-    return { text: REFUSAL_TEXT, citations: [], refused: true, refusalReason: reason, trace: trace(generator) };
+    const usage = options.chatModel ? {} : estimateUsage(prompt, REFUSAL_TEXT);
+    return { text: REFUSAL_TEXT, citations: [], refused: true, refusalReason: reason, finishReason: 'stop', trace: trace(generator, usage) };
   }
 
   if (!options.chatModel) {
     const composed = composeExtractive(extractive, retrieved);
+    const fitted = fitParts(composed.parts, composed.citations, options.maxTokens);
     // Each part goes out as soon as it is composed, so a stream shows the answer sentence by sentence.
-    composed.parts.forEach((part, i) => options.onText?.(i === 0 ? part : ' ' + part));
-    const text = composed.parts.join(' ');
+    fitted.parts.forEach((part, i) => options.onText?.(i === 0 ? part : ' ' + part));
+    const text = fitted.parts.join(' ');
     timingsMs.generate = 0;
     if (composed.conflicts) warnings.push('The sources disagree about the value asked for; the answer shows each value with its source.');
+    if (fitted.truncated) warnings.push(`The answer was cut at maxTokens (${options.maxTokens}).`);
     return {
-      text, citations: composed.citations, refused: false,
+      text, citations: fitted.citations, refused: false,
       ...(composed.shortAnswer ? { shortAnswer: composed.shortAnswer } : {}),
       ...(composed.conflicts ? { conflicts: composed.conflicts } : {}),
-      trace: trace(generator),
+      finishReason: fitted.truncated ? 'length' : 'stop',
+      trace: trace(generator, estimateUsage(prompt, text)),
     };
   }
 
@@ -97,6 +102,7 @@ export async function ask(options: AskOptions): Promise<Answer> {
     text,
     citations: refused ? [] : citations,
     refused,
+    finishReason: generated.finishReason === 'length' ? 'length' : 'stop',
     refusalReason: refused ? 'The model said the sources do not contain the answer.' : undefined,
     trace: trace(generator, usage),
   };

@@ -112,6 +112,8 @@ export interface Usage {
   inputTokens?: number;
   outputTokens?: number;
   totalTokens?: number;
+  /** Set when the counts are an estimate rather than a model's own count: the tokenizer that made them. */
+  tokenizer?: string;
 }
 
 export interface AnswerTrace {
@@ -134,6 +136,8 @@ export interface Answer {
   shortAnswer?: { text: string; citation: number };
   /** Passages that give different values for what the question asks; the answer names each. */
   conflicts?: AnswerConflict[];
+  /** 'length' when the answer was cut at maxTokens. */
+  finishReason?: 'stop' | 'length';
   trace: AnswerTrace;
 }
 

@@ -25,6 +25,7 @@ import { documentRoutes } from './routes/documents.js';
 import { jobRoutes } from './routes/jobs.js';
 import { traceRoutes } from './routes/traces.js';
 import { keyRoutes } from './routes/keys.js';
+import { requestId } from './request-id.js';
 
 export interface CreateServerOptions {
   /** Either a workspace, or a tailor plus its home directory. */
@@ -82,6 +83,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(logger));
   app.use('*', measure(metrics));
+  app.use('*', requestId());
   app.get('/health', (c) => c.json({ ok: true, version: deps.version }));
   app.get('/metrics', (c) => c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
 
