@@ -49,7 +49,7 @@ export interface TailorDocumentMetadata {
 }
 
 export class TailorRetriever extends BaseRetriever<TailorDocumentMetadata> {
-  static lc_name(): string {
+  static override lc_name(): string {
     return 'TailorRetriever';
   }
 
@@ -61,7 +61,7 @@ export class TailorRetriever extends BaseRetriever<TailorDocumentMetadata> {
     this.options = options;
   }
 
-  async _getRelevantDocuments(query: string): Promise<Document<TailorDocumentMetadata>[]> {
+  override async _getRelevantDocuments(query: string): Promise<Document<TailorDocumentMetadata>[]> {
     if (this.options.mode === 'answer') {
       const answer = await this.post<Answer & { traceId: string }>('/api/ask', {
         question: query, collections: this.options.collections, k: this.options.k, minSupport: this.options.minSupport,
