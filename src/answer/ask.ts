@@ -28,7 +28,7 @@ export interface AskOptions {
   abortSignal?: AbortSignal;
 }
 
-export const DEFAULT_MIN_SUPPORT = 0.5;
+export const DEFAULT_MIN_SUPPORT = 0.35;
 
 export async function ask(options: AskOptions): Promise<Answer> {
   const started = performance.now();
@@ -52,6 +52,7 @@ export async function ask(options: AskOptions): Promise<Answer> {
     retrieved,
     prompt,
     generator,
+    support: extractive.support,
     timingsMs: { ...timingsMs, total: performance.now() - started },
     usage,
     warnings,

@@ -84,7 +84,13 @@ export function selectAnswerSentences(question: string, retrieved: RetrievedChun
   let support = coverageOf(evidence, chosen);
   const statesValue = chosen.some((s) => findValues(kind, s.text, question, questionTermSet).length > 0);
   if (kind !== 'other' && !statesValue) support *= MISSING_VALUE_SHARE;
-  if (unknownSubjects.length > 0) support = Math.min(support, 0);
+  // Numbers the question gives (a year, an edition, a season) pin down which fact it means:
+  // evidence about another year is about something else.
+  const pinned = evidence.queryTerms.filter((t) => /^\d+$/.test(t));
+  const coveredPins = pinned.filter((t) => chosen.some((s) => s.terms.has(t) || s.context.has(t))).length;
+  if (pinned.length > 0) support *= (coveredPins + 1) / (pinned.length + 1);
+  // Nothing retrieved mentions any thing the question names: the corpus does not know it.
+  if (subjects.length > 0 && mentioned.length === 0) support = 0;
   return { sentences: chosen, support, flaggedSkipped, kind, short: reading.short, conflict: reading.conflict, unknownSubjects };
 }
 

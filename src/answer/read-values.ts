@@ -34,7 +34,13 @@ export function readValues(kind: AnswerKind, question: string, questionTerms: Re
   if (kind === 'other' || ranked.length === 0) return {};
   const best = ranked[0]!.score;
   const contenders = ranked.filter((s) => s.score >= best * CONTENDER_SHARE && s.role !== 'heading').slice(0, MAX_CONTENDERS);
-  const valuesOf = new Map<ScoredSentence, ValueSpan[]>(contenders.map((s) => [s, findValues(kind, s.text, question, questionTerms)]));
+  const found = new Map<ScoredSentence, ValueSpan[]>(contenders.map((s) => [s, findValues(kind, s.text, question, questionTerms)]));
+  // A lone capitalised word opening a sentence ("Followers", "Tracker") is usually just capitalised
+  // because it opens the sentence: it counts as a name only if the evidence also capitalises it mid-sentence.
+  const midSentence = new Set([...found.values()].flat().filter((v) => v.index > 0).map((v) => v.key));
+  const valuesOf = new Map<ScoredSentence, ValueSpan[]>(
+    [...found].map(([s, values]) => [s, values.filter((v) => kind !== 'name' || v.index > 0 || v.text.includes(' ') || midSentence.has(v.key))]),
+  );
 
   const conflict = findConflict(contenders, valuesOf);
   if (conflict) return { conflict };

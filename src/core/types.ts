@@ -122,6 +122,8 @@ export interface AnswerTrace {
   /** The exact messages sent to the model (or that would be, for the extractive answerer). */
   prompt: ChatMessage[];
   generator: string;
+  /** Weighted share of the question's meaning-bearing terms the best evidence covers (0..1); below minSupport Tailor refuses. */
+  support?: number;
   timingsMs: Record<string, number>;
   usage: Usage;
   warnings: string[];
