@@ -34,8 +34,9 @@ async function rgbCases(limit: number): Promise<Case[]> {
   if (!fs.existsSync(RGB_FACT)) return [];
   const cases: Case[] = [];
   for (const row of loadRgbFact().slice(0, limit)) {
-    // Some of RGB's "noise" passages state the answer after all; those queries are not unanswerable.
-    const leaky = row.negative.some((text) => goldSpellings(row.answer).some((g) => mentions(text, g)));
+    // Some of RGB's "noise" passages state the answer after all (or most of it: "April 29" for
+    // "April 29 2015"); those queries are not unanswerable.
+    const leaky = row.negative.some((text) => goldSpellings(row.answer).some((g) => statesMostOf(text, g)));
     const noise = row.negative.map((text, i) => ({ source: `rgb:${row.id}:n${i}`, text }));
     const truth = row.positive.map((text, i) => ({ source: `rgb:${row.id}:p${i}`, text }));
     if (!leaky) cases.push({ set: 'rgb', answerable: false, support: await supportOf(noise, row.query) });
@@ -64,6 +65,13 @@ async function legalCases(): Promise<Case[]> {
     }
   }
   return cases;
+}
+
+function statesMostOf(text: string, gold: string): boolean {
+  if (mentions(text, gold)) return true;
+  const words = gold.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1);
+  const found = words.filter((w) => mentions(text, w)).length;
+  return words.length >= 2 && found / words.length >= 2 / 3;
 }
 
 function rates(cases: Case[], t: number): { correctRefusals: number; falseRefusals: number } {
