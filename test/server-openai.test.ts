@@ -92,7 +92,7 @@ describe('the official openai SDK', () => {
     await assert.rejects(bad.models.list(), (e: unknown) => e instanceof OpenAI.AuthenticationError);
     const client = new OpenAI({ baseURL, apiKey: key, maxRetries: 0 });
     await assert.rejects(client.chat.completions.create({ model: 'rag:elsewhere', messages: [{ role: 'user', content: 'hi' }] }), (e: unknown) => e instanceof OpenAI.NotFoundError);
-    await assert.rejects(client.chat.completions.create({ model: 'extractive', messages: [{ role: 'user', content: 'hi' }] }), (e: unknown) => e instanceof OpenAI.BadRequestError);
+    await assert.rejects(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }), (e: unknown) => e instanceof OpenAI.NotFoundError);
     await assert.rejects(client.chat.completions.create({ model: 'rag:handbook', messages: [] }), (e: unknown) => e instanceof OpenAI.BadRequestError && /messages/.test(e.message));
   });
 });

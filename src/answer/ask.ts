@@ -1,12 +1,14 @@
-import type { Answer, Citation, Filter, Usage } from '../core/types.js';
+import type { Answer, Filter, Usage } from '../core/types.js';
 import type { ChatModel } from '../providers/types.js';
 import { generateText } from '../providers/generate.js';
 import type { Retriever } from '../retrieval/retriever.js';
 import { buildRagPrompt, REFUSAL_TEXT } from './prompt.js';
 import { selectAnswerSentences } from './extractive.js';
-import { citationFor, citationsFromMarkers } from './cite.js';
+import { citationsFromMarkers } from './cite.js';
 import { looksLikeInstruction } from './injection.js';
 import { createAnswerSanitizer, sanitizeAnswerText } from './sanitize.js';
+import { composeExtractive } from './compose.js';
+import { estimateUsage, fitParts } from './budget.js';
 
 export interface AskOptions {
   question: string;
@@ -28,7 +30,7 @@ export interface AskOptions {
   abortSignal?: AbortSignal;
 }
 
-export const DEFAULT_MIN_SUPPORT = 0.5;
+export const DEFAULT_MIN_SUPPORT = 0.35;
 
 export async function ask(options: AskOptions): Promise<Answer> {
   const started = performance.now();
@@ -52,6 +54,7 @@ export async function ask(options: AskOptions): Promise<Answer> {
     retrieved,
     prompt,
     generator,
+    support: extractive.support,
     timingsMs: { ...timingsMs, total: performance.now() - started },
     usage,
     warnings,
@@ -62,19 +65,30 @@ export async function ask(options: AskOptions): Promise<Answer> {
     const reason =
       retrieved.length === 0
         ? 'No passage matched the question.'
-        : `The best evidence covers ${(extractive.support * 100).toFixed(0)}% of the question's terms; Tailor needs at least ${(minSupport * 100).toFixed(0)}% to answer.`;
+        : extractive.unknownSubjects.length > 0
+          ? `No passage mentions ${extractive.unknownSubjects.map((t) => `"${t}"`).join(' or ')}, which the question asks about.`
+          : `The best evidence covers ${(extractive.support * 100).toFixed(0)}% of the question's terms; Tailor needs at least ${(minSupport * 100).toFixed(0)}% to answer.`;
     options.onText?.(REFUSAL_TEXT);
-    return { text: REFUSAL_TEXT, citations: [], refused: true, refusalReason: reason, trace: trace(generator) };
+    const usage = options.chatModel ? {} : estimateUsage(prompt, REFUSAL_TEXT);
+    return { text: REFUSAL_TEXT, citations: [], refused: true, refusalReason: reason, finishReason: 'stop', trace: trace(generator, usage) };
   }
 
   if (!options.chatModel) {
-    const citations: Citation[] = extractive.sentences.map((s, i) => citationFor(i + 1, retrieved[s.hit]!, s));
-    // The quote keeps the source's line breaks (it is an exact slice); the answer reads as prose.
-    // Markup, role tokens and the document's own [n] markers stay in the exact quote, never in the answer.
-    const text = citations.map((c) => `${sanitizeAnswerText(c.quote.replace(/\s+/g, ' '))} [${c.n}]`).join(' ');
-    options.onText?.(text);
+    const composed = composeExtractive(extractive, retrieved);
+    const fitted = fitParts(composed.parts, composed.citations, options.maxTokens);
+    // Each part goes out as soon as it is composed, so a stream shows the answer sentence by sentence.
+    fitted.parts.forEach((part, i) => options.onText?.(i === 0 ? part : ' ' + part));
+    const text = fitted.parts.join(' ');
     timingsMs.generate = 0;
-    return { text, citations, refused: false, trace: trace(generator) };
+    if (composed.conflicts) warnings.push('The sources disagree about the value asked for; the answer shows each value with its source.');
+    if (fitted.truncated) warnings.push(`The answer was cut at maxTokens (${options.maxTokens}).`);
+    return {
+      text, citations: fitted.citations, refused: false,
+      ...(composed.shortAnswer ? { shortAnswer: composed.shortAnswer } : {}),
+      ...(composed.conflicts ? { conflicts: composed.conflicts } : {}),
+      finishReason: fitted.truncated ? 'length' : 'stop',
+      trace: trace(generator, estimateUsage(prompt, text)),
+    };
   }
 
   const generateStarted = performance.now();
@@ -111,6 +125,7 @@ export async function ask(options: AskOptions): Promise<Answer> {
     text,
     citations: refused ? [] : citations,
     refused,
+    finishReason: generated.finishReason === 'length' ? 'length' : 'stop',
     refusalReason: refused ? 'The model said the sources do not contain the answer.' : undefined,
     trace: trace(generator, usage),
   };

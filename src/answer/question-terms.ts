@@ -21,3 +21,23 @@ export function questionTerms(question: string): string[] {
   // A question made only of such words ("how long?") keeps them rather than becoming empty.
   return content.length > 0 ? content : terms;
 }
+
+/**
+ * The named things a question is about: words capitalised mid-sentence ("Rc",
+ * "Kubernetes") or written like code ("Rc<T>", "fs.readFile"). A
+ * passage that never mentions them cannot answer, however many other words it shares.
+ */
+export function subjectTerms(question: string): string[] {
+  const words = question.trim().split(/\s+/);
+  const named: string[] = [];
+  words.forEach((word, i) => {
+    const bare = word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}>)]+$/gu, '');
+    if (bare === '' || bare === 'I') return;
+    const capitalised = i > 0 && /^\p{Lu}/u.test(bare);
+    const codeLike = /[<>()_]|\.\p{L}|::|\p{Ll}\p{Lu}/u.test(bare);
+    if (!capitalised && !codeLike) return;
+    const terms = analyze(bare.replace(/<[^>]*>|\(\)$/g, ''));
+    for (const t of terms) if (!QUESTION_WORDS.has(t) && !/^\d+$/.test(t)) named.push(t);
+  });
+  return [...new Set(named)];
+}

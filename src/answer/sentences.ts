@@ -5,13 +5,22 @@ export interface SentenceSpan {
   start: number;
   end: number;
   text: string;
+  /**
+   * What the line was in the source: a heading names a section and a list item is
+   * one entry of a list; neither reads as an answer on its own the way prose does.
+   */
+  role?: SentenceRole;
 }
+
+export type SentenceRole = 'heading' | 'item' | 'text';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 // Markdown/list/table syntax at a sentence's start is not part of what it says.
 const LEADING_MARKUP = /^(?:\s+|#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+|>\s?|\|\s*)+/;
 const TRAILING_MARKUP = /(?:\s+|\s*\|)+$/;
 const STRUCTURAL_LINE = /^\s*(?:#{1,6}\s|[-*+•]\s|\d{1,3}[.)]\s|>|\|)/;
+const HEADING_LINE = /^\s*#{1,6}\s/;
+const ITEM_LINE = /^\s*(?:[-*+•]|\d{1,3}[.)])\s/;
 
 /** Splits a chunk into sentences whose offsets index into the document text. */
 export function chunkSentences(chunk: Pick<Chunk, 'text' | 'start'>): SentenceSpan[] {
@@ -29,7 +38,11 @@ export function chunkSentences(chunk: Pick<Chunk, 'text' | 'start'>): SentenceSp
       const text = line.slice(lead, line.length - trail);
       if (!/[\p{L}\p{N}]/u.test(text)) continue;
       const start = chunk.start + localStart + lead;
-      spans.push({ start, end: start + text.length, text });
+      // A list item's later sentences belong to the item too: the role comes from the line's start.
+      const lineStartAt = prose.lastIndexOf('\n', localStart - 1) + 1;
+      const sourceLine = prose.slice(lineStartAt, lineStartAt + 16);
+      const role: SentenceRole = HEADING_LINE.test(sourceLine) ? 'heading' : ITEM_LINE.test(sourceLine) ? 'item' : 'text';
+      spans.push({ start, end: start + text.length, text, role });
     }
   }
   return spans;

@@ -112,6 +112,8 @@ export interface Usage {
   inputTokens?: number;
   outputTokens?: number;
   totalTokens?: number;
+  /** Set when the counts are an estimate rather than a model's own count: the tokenizer that made them. */
+  tokenizer?: string;
 }
 
 export interface AnswerTrace {
@@ -120,6 +122,8 @@ export interface AnswerTrace {
   /** The exact messages sent to the model (or that would be, for the extractive answerer). */
   prompt: ChatMessage[];
   generator: string;
+  /** Weighted share of the question's meaning-bearing terms the best evidence covers (0..1); below minSupport Tailor refuses. */
+  support?: number;
   timingsMs: Record<string, number>;
   usage: Usage;
   warnings: string[];
@@ -130,5 +134,17 @@ export interface Answer {
   citations: Citation[];
   refused: boolean;
   refusalReason?: string;
+  /** The short value (number, date, name) that answers the question, and the citation stating it. */
+  shortAnswer?: { text: string; citation: number };
+  /** Passages that give different values for what the question asks; the answer names each. */
+  conflicts?: AnswerConflict[];
+  /** 'length' when the answer was cut at maxTokens. */
+  finishReason?: 'stop' | 'length';
   trace: AnswerTrace;
+}
+
+export interface AnswerConflict {
+  /** What kind of value differs. */
+  kind: 'number' | 'date' | 'name';
+  values: Array<{ value: string; citations: number[] }>;
 }

@@ -35,7 +35,7 @@ const OPENAI_TYPES: Record<ErrorCode, string> = {
 };
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; type: string; param: null; details?: Record<string, unknown> };
+  error: { code: ErrorCode; message: string; type: string; param: string | null; details?: Record<string, unknown> };
 }
 
 export function errorBody(error: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
@@ -45,7 +45,7 @@ export function errorBody(error: unknown): { status: ContentfulStatusCode; body:
   const details = e.code === 'INTERNAL' || Object.keys(e.details).length === 0 ? undefined : { ...e.details };
   return {
     status: ERROR_CODES[e.code].http as ContentfulStatusCode,
-    body: { error: { code: e.code, message, type: OPENAI_TYPES[e.code], param: null, ...(details ? { details } : {}) } },
+    body: { error: { code: e.code, message, type: OPENAI_TYPES[e.code], param: typeof e.details.param === 'string' ? e.details.param : null, ...(details ? { details } : {}) } },
   };
 }
 

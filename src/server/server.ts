@@ -30,6 +30,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { traceRoutes } from './routes/traces.js';
 import { keyRoutes } from './routes/keys.js';
 import { arenaRoutes } from './routes/arena.js';
+import { requestId } from './request-id.js';
 
 export interface CreateServerOptions {
   /** An opened home (openHome), or a workspace, or a tailor plus its home directory. */
@@ -99,6 +100,8 @@ export function createServer(options: CreateServerOptions): TailorServer {
   app.onError(createErrorHandler(logger));
   app.use('*', securityHeaders());
   app.use('*', measure(metrics));
+  // Every response, refusals included, carries an x-request-id that the logs name too.
+  app.use('*', requestId());
   // Before anything reads a body or a key: the right host, no other site's page, the right kind and size of body.
   app.use('*', guardOrigin(() => bound, logger));
   app.use('*', guardBodies(limits));

@@ -1,7 +1,7 @@
 /** Renders an answer: text with clickable [n] citation markers, refusal notice, sources list. */
 import type { PassageTarget } from './context.js';
 import { h } from './dom.js';
-import type { AnswerWithTrace, Citation } from './types.js';
+import type { AnswerConflict, AnswerWithTrace, Citation } from './types.js';
 
 const MARKER = /\[(\d+(?:\s*,\s*\d+)*)\]/g;
 
@@ -54,6 +54,7 @@ export function renderAnswer(answer: AnswerWithTrace, onCite: (citation: Citatio
       ),
     );
   }
+  for (const conflict of answer.conflicts ?? []) container.append(renderConflict(conflict, answer.citations, onCite));
   container.append(h('div', { class: 'answer-text' }, ...renderAnswerText(answer.text, answer.citations, onCite)));
   if (answer.citations.length > 0) {
     const list = h('ol', { class: 'sources', 'aria-label': 'Sources' });
@@ -71,6 +72,16 @@ export function renderAnswer(answer: AnswerWithTrace, onCite: (citation: Citatio
     container.append(h('details', { class: 'sources-box' }, h('summary', {}, `Sources (${answer.citations.length})`), list));
   }
   return container;
+}
+
+/** Sources that disagree: each value with the citations that state it, none picked over the other. */
+function renderConflict(conflict: AnswerConflict, citations: Citation[], onCite: (citation: Citation) => void): HTMLElement {
+  const list = h('ul', { class: 'conflict-values' });
+  for (const value of conflict.values) {
+    const markers = value.citations.map((n) => `[${n}]`).join('');
+    list.append(h('li', {}, h('strong', {}, value.value), ' ', ...renderAnswerText(markers, citations, onCite)));
+  }
+  return h('div', { class: 'conflict', role: 'note' }, h('strong', {}, 'Your sources disagree. '), `They give different ${conflict.kind === 'name' ? 'names' : conflict.kind + 's'} for what you asked; check each source:`, list);
 }
 
 export function truncate(text: string, max: number): string {

@@ -5,6 +5,7 @@
  */
 export type {
   Answer,
+  AnswerConflict,
   AnswerTrace,
   ChatMessage,
   Citation,

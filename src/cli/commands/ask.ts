@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { collect, globalFlags, printJson, withWorkspace, type CliIo } from '../context.js';
 import { addFilterFlags, filterFrom } from '../filters.js';
 import { formatAnswer } from '../output.js';
+import { DEFAULT_MIN_SUPPORT } from '../../answer/ask.js';
 
 export function registerAsk(program: Command, io: CliIo): void {
   addFilterFlags(
@@ -15,7 +16,7 @@ export function registerAsk(program: Command, io: CliIo): void {
     .option('--adapter <name>', 'a fine-tuned LoRA adapter from `tailor adapters list` (with --llm gguf:<base>)')
     .option('--allow-erased', 'use the adapter even if it was trained on documents since forgotten')
     .option('-k, --k <n>', 'passages to retrieve', (v) => Number(v), 6)
-    .option('--min-support <share>', 'refuse when the evidence covers less of the question than this (0..1)', (v) => Number(v))
+    .option('--min-support <share>', `refuse when the evidence covers less of the question's meaning-bearing terms than this (0..1, default ${DEFAULT_MIN_SUPPORT})`, (v) => Number(v))
     .option('--max-tokens <n>', 'longest generated answer', (v) => Number(v))
     .option('--json', 'answer, citations and trace (retrieved chunks with scores, prompt, timings) as JSON')
     .action(async (words: string[], flags, command: Command) => {

@@ -7,6 +7,8 @@ import { readJson } from '../limits.js';
 import { embeddingsSchema } from '../schemas.js';
 
 export const RAG_PREFIX = 'rag:';
+/** The plain model id when no chat model is configured: extractive answers over every collection the key can read. */
+export const EXTRACTIVE_MODEL = 'extractive';
 
 export function ragCollection(model: string): string | undefined {
   return model.startsWith(RAG_PREFIX) ? model.slice(RAG_PREFIX.length) : undefined;
@@ -36,14 +38,14 @@ export function modelRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   app.get('/models', async (c) => {
     const names = await visibleCollections(deps, principalOf(c));
-    const plain = deps.chatModel?.modelId ?? 'extractive';
+    const plain = deps.chatModel?.modelId ?? EXTRACTIVE_MODEL;
     return c.json({ object: 'list', data: [...names.map((n) => entry(RAG_PREFIX + n)), entry(plain)] });
   });
 
   app.get('/models/:id', async (c) => {
     const id = c.req.param('id');
     if (ragCollection(id) !== undefined) await resolveRagModel(deps, principalOf(c), id);
-    else if (id !== (deps.chatModel?.modelId ?? 'extractive')) throw new TailorError('NOT_FOUND', `No model "${id}".`);
+    else if (id !== (deps.chatModel?.modelId ?? EXTRACTIVE_MODEL)) throw new TailorError('NOT_FOUND', `No model "${id}".`);
     return c.json(entry(id));
   });
 
