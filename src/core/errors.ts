@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { http: 413, exit: 4 },
   RATE_LIMITED: { http: 429, exit: 9 },
   INTERNAL: { http: 500, exit: 1 },
+  LIMIT_EXCEEDED: { http: 413, exit: 4 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,9 +1,12 @@
 import { basename, extname } from 'node:path';
+import type { LoadBudget } from './budget.js';
 
 /** What every format loader receives: the file's path (for messages and titles) and its bytes. */
 export interface LoaderInput {
   path: string;
   bytes: Uint8Array;
+  /** The file's limits (decompressed bytes, nesting depth, wall time); loaders charge it as they work. */
+  budget: LoadBudget;
 }
 
 /**
