@@ -27,6 +27,25 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, DocumentFormat>> = {
   '.ndjson': 'jsonl',
 };
 
+/**
+ * Extensions of files that are never documents to read: media, fonts, archives, binaries, old
+ * binary office formats, and the scripts and styles a documentation site ships beside its pages.
+ * They are skipped by name (and reported); files of any other unknown name are sniffed.
+ */
+const NOT_DOCUMENTS = new Set(
+  ('png jpg jpeg gif bmp ico icns webp avif svg tif tiff psd heic mp3 wav ogg flac m4a aac mp4 m4v mov avi mkv webm ' +
+    'woff woff2 ttf otf eot zip gz tgz bz2 xz zst 7z rar tar jar war apk iso dmg exe dll so dylib o a lib class pyc wasm node bin dat ' +
+    'doc xls ppt odp ods db sqlite sqlite3 js mjs cjs css map scss less')
+    .split(' ')
+    .map((extension) => `.${extension}`),
+);
+
+/** Why a file is not read by its name alone, or undefined when its name does not settle it. */
+export function notADocument(path: string): string | undefined {
+  const extension = extname(path).toLowerCase();
+  return NOT_DOCUMENTS.has(extension) ? `${extension} files are not documents Tailor reads` : undefined;
+}
+
 export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(FORMAT_BY_EXTENSION);
 
 export function formatFromExtension(path: string): DocumentFormat | undefined {
