@@ -28,7 +28,7 @@ const ALWAYS_REMOVED = [
 const CHROME_WORDS = new Set([
   'sidebar', 'sidebars', 'navbar', 'sidenav', 'menubar', 'breadcrumb', 'breadcrumbs', 'toc', 'popup', 'modal',
   'skip', 'searchbox', 'headerlink', 'anchorlink', 'permalink', 'pagination', 'prevnext', 'related',
-  'sphinxsidebar', 'sphinxsidebarwrapper', 'announcement', 'cookie', 'cookies', 'banner', 'toolbar', 'copybutton',
+  'sphinxsidebar', 'sphinxsidebarwrapper', 'announcement', 'cookie', 'cookies', 'banner', 'toolbar', 'copybutton', 'button', 'btn',
 ]);
 /** Whole class/id names that are chrome though none of their parts is a chrome word on its own. */
 const CHROME_NAMES = new Set([

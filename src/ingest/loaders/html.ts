@@ -43,6 +43,26 @@ function text(element: Element | null | undefined): string | undefined {
   return value || undefined;
 }
 
+/** The first heading of the page once chrome is gone: the page's own title as its author set it. */
+function openingHeading(document: ParsedDocument): { level: number; text: string } | undefined {
+  const heading = document.querySelector('h1, h2, h3, h4, h5, h6') as (Element & { tagName: string }) | null;
+  const value = text(heading)?.replace(/[\s¶#\u200b]+$/u, '');
+  if (!heading || !value) return undefined;
+  const original = Number(heading.getAttribute(HEADING_LEVEL_ATTRIBUTE));
+  return { level: original >= 1 ? original : Number(heading.tagName.charAt(1)) || 1, text: value };
+}
+
+/**
+ * Readability drops a heading that repeats the page title, which would leave the page's title out
+ * of its text and of every chunk's heading path; it is put back where it stood.
+ */
+function withOpeningHeading(markdown: string, opening: { level: number; text: string } | undefined): string {
+  if (!opening) return markdown;
+  const collapse = (line: string) => line.replace(/`/g, '').replace(/\s+/g, ' ').trim();
+  const present = markdown.split('\n').some((line) => /^#{1,6} /.test(line) && collapse(line.replace(/^#+ /, '')) === collapse(opening.text));
+  return present ? markdown : `${'#'.repeat(opening.level)} ${opening.text}\n\n${markdown}`;
+}
+
 /** Parsed HTML as Markdown without page chrome, and the page's own title. */
 export function htmlToDocument(html: string, budget: LoadBudget): { text: string; title?: string; metadata: Record<string, unknown>; warnings: string[] } {
   checkHtmlDepth(html, budget);
@@ -53,6 +73,7 @@ export function htmlToDocument(html: string, budget: LoadBudget): { text: string
   const siteName = document.querySelector('meta[property="og:site_name"]')?.getAttribute('content') ?? undefined;
   const toMarkdown = createHtmlToMarkdown();
   const warnings: string[] = [];
+  const opening = openingHeading(document);
 
   // Readability mutates the document it scores, so the fallback parses its own copy.
   const article = new Readability(document as unknown as ReadableDocument).parse();
@@ -68,6 +89,7 @@ export function htmlToDocument(html: string, budget: LoadBudget): { text: string
     warnings.push('No main article found; used the page body without navigation, header and footer.');
   }
   budget.checkTime('converting to Markdown');
+  markdown = withOpeningHeading(markdown, opening);
   const metadata: Record<string, unknown> = { extractedBy };
   if (article?.byline) metadata.byline = article.byline;
   if (article?.siteName || siteName) metadata.siteName = article?.siteName || siteName;
