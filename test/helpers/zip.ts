@@ -11,6 +11,8 @@ export interface ZipPart {
   store?: boolean;
   /** The uncompressed size written in the headers, when a test wants it to lie. */
   declaredSize?: number;
+  /** `data` is already raw-deflated (a pre-built bomb); its CRC is then written as 0. */
+  deflated?: boolean;
 }
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -31,10 +33,10 @@ export function makeZip(parts: ZipPart[]): Uint8Array {
   let offset = 0;
   for (const part of parts) {
     const raw = typeof part.data === 'string' ? Buffer.from(part.data, 'utf8') : Buffer.from(part.data);
-    const data = part.store ? raw : deflateRawSync(raw);
+    const data = part.store || part.deflated ? raw : deflateRawSync(raw);
     const name = Buffer.from(part.name, 'utf8');
     const size = part.declaredSize ?? raw.length;
-    const crc = crc32(raw);
+    const crc = part.deflated ? 0 : crc32(raw);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);

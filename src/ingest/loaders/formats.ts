@@ -118,9 +118,10 @@ export function detectFormat(path: string, head?: Uint8Array): DocumentFormat | 
 
 export function unsupportedFormatError(path: string): TailorError {
   const extension = extname(path) || '(none)';
+  const name = extname(path) ? `its extension ${extension} is not a supported format` : 'it has no extension';
   return new TailorError(
     'UNSUPPORTED_FORMAT',
-    `Cannot read ${basename(path)}: its extension (${extension}) is not a supported format and its content is not text Tailor can read. ` +
+    `Cannot read ${basename(path)}: ${name} and its content is not text Tailor can read (binary data). ` +
       `Supported: ${SUPPORTED_EXTENSIONS.join(', ')}, and text files of any name.`,
     { details: { path, extension, supported: [...SUPPORTED_EXTENSIONS] } },
   );

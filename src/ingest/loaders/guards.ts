@@ -32,7 +32,7 @@ export function checkSize(sizeBytes: number, path: string, maxBytes: number = DE
 
 export function checkNotEmpty(text: string, path: string, what = 'text'): void {
   if (text.trim().length > 0) return;
-  throw new TailorError('EMPTY_DOCUMENT', `${path} contains no ${what}: the file is empty or only whitespace.`, {
+  throw new TailorError('EMPTY_DOCUMENT', `${path} contains no ${what}: the file is empty or only whitespace. Check that it was saved completely, or exclude it (--exclude).`, {
     details: { path },
   });
 }

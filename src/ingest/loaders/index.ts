@@ -70,7 +70,7 @@ export async function loadDocument(
   const loader = LOADERS[format];
   if (!loader) throw unsupportedFormatError(path);
   if (bytes.byteLength === 0) {
-    throw new TailorError('EMPTY_DOCUMENT', `${path} is empty (0 bytes).`, { details: { path } });
+    throw new TailorError('EMPTY_DOCUMENT', `${path} is empty (0 bytes). Check that it was saved completely, or exclude it (--exclude).`, { details: { path } });
   }
   let document: LoadedDocument;
   try {
