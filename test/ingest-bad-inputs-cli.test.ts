@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { writeBadInputCorpus, type Expected } from './fixtures/bad-inputs.js';
 
@@ -91,7 +91,11 @@ describe('a bad-input corpus through the built CLI', () => {
     assert.ok(!run.stdout.includes('LIMIT_EXCEEDED'), 'failure details are on stderr, not repeated on stdout');
     assert.match(run.stderr, /bomb-lying\.docx inflates to more than 64\.0 MB[^\n]*--max-decompressed-bytes[^\n]*\[LIMIT_EXCEEDED\]/);
     // Raising a cap is one flag away.
-    const deeper = tailor(['ingest', join(corpus, 'deep.json'), '--embedder', 'none', '--max-depth', '200000', '--json'], join(dir, 'home-deep'));
+    const deep = join(dir, 'nested.json');
+    await writeFile(deep, `${'['.repeat(1500)}"bottom"${']'.repeat(1500)}`);
+    const refused = tailor(['ingest', deep, '--embedder', 'none', '--json'], join(dir, 'home-deep'));
+    assert.equal(JSON.parse(refused.stdout).files[0].error.code, 'LIMIT_EXCEEDED');
+    const deeper = tailor(['ingest', deep, '--embedder', 'none', '--max-depth', '2000', '--json'], join(dir, 'home-deep'));
     assert.equal(JSON.parse(deeper.stdout).counts.new, 1, deeper.stderr);
   });
 });

@@ -79,11 +79,15 @@ export class LoadBudget {
 
   checkDepth(depth: number, what: string): void {
     if (depth <= this.limits.maxDepth) return;
-    throw new TailorError(
+    throw this.depthError(what);
+  }
+
+  depthError(what: string, cause?: unknown): TailorError {
+    return new TailorError(
       'LIMIT_EXCEEDED',
       `${this.path} nests ${what} more than ${this.limits.maxDepth} levels deep; real documents stay far below that. ` +
         `If the file is genuine, flatten it or raise the cap (CLI: --max-depth).`,
-      { details: { path: this.path, limit: 'maxDepth', maxDepth: this.limits.maxDepth } },
+      { cause, details: { path: this.path, limit: 'maxDepth', maxDepth: this.limits.maxDepth } },
     );
   }
 

@@ -63,6 +63,8 @@ function streamArray(path: string, source: string, budget: LoadBudget): LoadedDo
     try {
       blocks.push(recordText(JSON.parse(text)));
     } catch (error) {
+      // Past what the engine's recursive parser can nest, the cap was raised beyond what can be read.
+      if (error instanceof RangeError) throw budget.depthError('arrays and objects (past what the JSON parser can read)', error);
       failure = { error, offset: offset + failurePosition(error, text) };
     }
   });
@@ -81,6 +83,7 @@ export async function loadJson({ path, bytes, budget }: LoaderInput): Promise<Lo
   try {
     value = JSON.parse(source);
   } catch (error) {
+    if (error instanceof RangeError) throw budget.depthError('arrays and objects (past what the JSON parser can read)', error);
     // Many ".json" exports are really JSON Lines; reading them beats rejecting them.
     const lines = parseLinesLeniently(source);
     if (lines) {
