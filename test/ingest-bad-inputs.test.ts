@@ -157,10 +157,19 @@ describe('text guards', () => {
     assert.match(error.message, /iconv -f latin1 -t utf-8/);
   });
 
-  test('UTF-16 text → INVALID_ENCODING naming UTF-16 (not BINARY_CONTENT)', async () => {
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hello world', 'utf16le')]);
-    const error = await failsWith('INVALID_ENCODING', () => loadBytes('notes.txt', new Uint8Array(utf16)));
-    assert.match(error.message, /utf-16le/i);
+  test('UTF-16 LE and BE with a byte-order mark are decoded, and the encoding is stated', async () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Größe,Preis\r\nKlein,5 €\r\n', 'utf16le')]);
+    const csv = await loadBytes('export.csv', new Uint8Array(le));
+    assert.equal(csv.text, 'Größe: Klein · Preis: 5 €');
+    assert.equal(csv.metadata?.encoding, 'utf-16le');
+    assert.match(csv.warnings?.join(' ') ?? '', /UTF-16LE/);
+    const be = Buffer.from('hello world', 'utf16le').swap16();
+    const text = await loadBytes('notes.txt', new Uint8Array(Buffer.concat([Buffer.from([0xfe, 0xff]), be])));
+    assert.equal(text.text, 'hello world');
+    assert.equal(text.metadata?.encoding, 'utf-16be');
+    // An odd byte count cannot be UTF-16.
+    const odd = await failsWith('INVALID_ENCODING', () => loadBytes('cut.txt', new Uint8Array([0xff, 0xfe, 0x41, 0x00, 0x42])));
+    assert.match(odd.message, /UTF-16LE/);
   });
 });
 
@@ -171,10 +180,11 @@ describe('structured format failures', () => {
     await failsWith('PARSE_FAILED', () => loadBytes('cut.docx', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5])));
   });
 
-  test('bad CSV → PARSE_FAILED naming the line', async () => {
-    const error = await failsWith('PARSE_FAILED', () => loadBytes('bad.csv', 'a,b\n1,2\n3,4,5\n6,7\n'));
-    assert.equal(error.details.line, 3);
-    assert.match(error.message, /line 3/);
+  test('ragged CSV rows are read and reported by line; an unclosed quote → PARSE_FAILED naming the line', async () => {
+    const ragged = await loadBytes('export.csv', 'a,b\n1,2\n3,4,5\n6\n7,8\n');
+    assert.deepEqual(ragged.metadata?.raggedLines, [3, 4]);
+    assert.match(ragged.warnings?.[0] ?? '', /lines 3, 4/);
+    assert.equal(ragged.text, 'a: 1 · b: 2\na: 3 · b: 4 · column 3: 5\na: 6\na: 7 · b: 8');
     const unclosed = await failsWith('PARSE_FAILED', () => loadBytes('quote.csv', 'a,b\n1,"open\n'));
     assert.match(unclosed.message, /line \d/);
   });
@@ -192,8 +202,9 @@ describe('structured format failures', () => {
     assert.match(error.message, /line 3/);
   });
 
-  test('unknown extension → UNSUPPORTED_FORMAT listing the supported ones', async () => {
-    const error = await failsWith('UNSUPPORTED_FORMAT', () => loadBytes('slides.pptx', 'whatever'));
+  test('a PPTX that is not a zip → PARSE_FAILED; binary content under an unknown name → UNSUPPORTED_FORMAT listing the supported ones', async () => {
+    await failsWith('PARSE_FAILED', () => loadBytes('slides.pptx', 'whatever'));
+    const error = await failsWith('UNSUPPORTED_FORMAT', () => loadBytes('core.dump', new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1])));
     assert.match(error.message, /\.md/);
     assert.match(error.message, /\.pdf/);
     assert.ok(Array.isArray(error.details.supported));

@@ -46,7 +46,8 @@ describe('detectFormat', () => {
   test('sniffs content when the name has no known extension', () => {
     assert.equal(detectFormat('download', encode('%PDF-1.7\n...')), 'pdf');
     assert.equal(detectFormat('page', encode('  <!DOCTYPE html><html></html>')), 'html');
-    assert.equal(detectFormat('blob', encode('just words')), undefined);
+    assert.equal(detectFormat('blob', encode('just words')), 'text');
+    assert.equal(detectFormat('photo', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])), undefined);
   });
 });
 
@@ -110,7 +111,8 @@ describe('html', () => {
     assert.ok(doc.text.includes('request a refund within 30 days'));
     assert.ok(doc.text.includes('the help centre explains the snake_case field names'));
     assert.ok(!doc.text.includes('](/help)'));
-    assert.equal(doc.title, 'Acme | Refunds');
+    // The page's own <h1>, not the <title> with the site's name.
+    assert.equal(doc.title, 'Refund policy');
   });
 
   test('a short page keeps its body text without the page furniture', async () => {

@@ -17,6 +17,7 @@ const FILES: Record<string, string> = {
   'docs/drafts/e.md': '# draft\n',
   'docs/image.png': 'png',
   'docs/Makefile': 'all:\n',
+  'docs/README.Debian': 'Debian notes for this package.\n',
   'docs/.hidden/secret.md': 'hidden\n',
   'docs/.env.md': 'dotfile\n',
   'docs/node_modules/pkg/readme.md': 'dependency\n',
@@ -24,6 +25,7 @@ const FILES: Record<string, string> = {
   'docs/.tailor/state.json': '{}\n',
   'loose.docx': 'PK',
   'slides.pptx': 'PK',
+  'unknown.xyz': 'plain words\n',
 };
 
 const rel = (result: WalkResult) => result.files.map((file) => relative(root, file.path));
@@ -39,6 +41,8 @@ before(async () => {
   await symlink(outside, join(root, 'docs/sub/link-to-outside'));
   await symlink(join(root, 'docs'), join(root, 'docs/sub/loop')); // a cycle back to the root
   await symlink(join(root, 'nowhere.md'), join(root, 'docs/dangling.md'));
+  // Binary content under a name that says nothing: sniffed and skipped, not dropped silently.
+  await writeFile(join(root, 'docs/core.dump'), new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0]));
 });
 
 after(async () => {
@@ -47,10 +51,12 @@ after(async () => {
 });
 
 describe('walkPaths', () => {
-  test('walks folders recursively: supported formats only, default excludes, sorted absolute paths', async () => {
+  test('walks folders recursively: known formats, text by content, default excludes, sorted absolute paths', async () => {
     const result = await walkPaths([join(root, 'docs')]);
     assert.deepEqual(rel(result), [
+      'docs/Makefile',
       'docs/Notes.TXT',
+      'docs/README.Debian',
       'docs/a.md',
       'docs/drafts/e.md',
       'docs/sub/b.pdf',
@@ -64,8 +70,29 @@ describe('walkPaths', () => {
     assert.equal(csv.modifiedAt, (await stat(csv.path)).mtime.toISOString());
     assert.deepEqual(
       result.files.map((file) => file.format),
-      ['text', 'markdown', 'markdown', 'pdf', 'csv', 'jsonl'],
+      ['text', 'text', 'text', 'markdown', 'markdown', 'pdf', 'csv', 'jsonl'],
     );
+  });
+
+  test('every path left out of a folder is reported with its reason', async () => {
+    const result = await walkPaths([join(root, 'docs')]);
+    const skipped = result.skipped.map((entry) => [relative(root, entry.path), entry.reason]);
+    assert.deepEqual(skipped, [
+      ['docs/.env.md', 'hidden'],
+      ['docs/.git', 'hidden'],
+      ['docs/.hidden', 'hidden'],
+      ['docs/.tailor', 'hidden'],
+      ['docs/core.dump', 'unsupported'],
+      ['docs/dangling.md', 'symlink'],
+      ['docs/image.png', 'unsupported'],
+      ['docs/node_modules', 'hidden'],
+      ['docs/sub/link-to-outside', 'symlink'],
+      ['docs/sub/loop', 'symlink'],
+    ]);
+    assert.ok(result.skipped.find((entry) => entry.path.endsWith('.git/')), 'skipped folders end with a slash');
+    const excluded = await walkPaths([join(root, 'docs')], { include: ['*.md'] });
+    const notIncluded = excluded.skipped.find((entry) => entry.path.endsWith('Notes.TXT'));
+    assert.deepEqual([notIncluded?.reason, notIncluded?.detail], ['excluded', 'not matched by --include']);
   });
 
   test('include globs match the path relative to the root or the base name', async () => {
@@ -77,7 +104,7 @@ describe('walkPaths', () => {
 
   test('exclude globs prune folders and drop files', async () => {
     const result = await walkPaths([join(root, 'docs')], { exclude: ['drafts', 'sub/deeper/*.csv', '*.TXT'] });
-    assert.deepEqual(rel(result), ['docs/a.md', 'docs/sub/b.pdf', 'docs/sub/deeper/d.jsonl']);
+    assert.deepEqual(rel(result), ['docs/Makefile', 'docs/README.Debian', 'docs/a.md', 'docs/sub/b.pdf', 'docs/sub/deeper/d.jsonl']);
   });
 
   test('followSymlinks follows links, survives a cycle and reports a dangling link', async () => {
@@ -97,26 +124,29 @@ describe('walkPaths', () => {
       join(root, 'loose.docx'),
       join(root, 'docs/.env.md'),
       join(root, 'slides.pptx'),
+      join(root, 'unknown.xyz'),
+      join(root, 'docs/image.png'),
       join(root, 'does-not-exist'),
       join(root, 'docs/dangling.md'),
     ]);
-    assert.deepEqual(rel(result), ['docs/.env.md', 'loose.docx']);
+    assert.deepEqual(rel(result), ['docs/.env.md', 'loose.docx', 'slides.pptx', 'unknown.xyz']);
+    assert.equal(result.files.find((file) => file.path.endsWith('unknown.xyz'))?.format, 'text');
     assert.deepEqual(
       result.errors.map((entry) => [relative(root, entry.path), entry.error.code]),
       [
         ['docs/dangling.md', 'UNREADABLE_PATH'],
+        ['docs/image.png', 'UNSUPPORTED_FORMAT'],
         ['does-not-exist', 'NOT_FOUND'],
-        ['slides.pptx', 'UNSUPPORTED_FORMAT'],
       ],
     );
-    assert.match(result.errors[2].error.message, /Supported: .*\.md/);
+    assert.match(result.errors[1].error.message, /Supported: .*\.md/);
   });
 
   test('overlapping inputs list each file once; order does not depend on input order', async () => {
     const one = await walkPaths([join(root, 'docs'), join(root, 'docs/a.md'), join(root, 'docs/sub')]);
     const two = await walkPaths([join(root, 'docs/sub'), join(root, 'docs/a.md'), join(root, 'docs')]);
     assert.deepEqual(one, two);
-    assert.equal(one.files.length, 6);
+    assert.equal(one.files.length, 8);
     // Globs are relative to each root: the same folder reached from two roots is judged from both.
     const include = ['sub/**'];
     const subFirst = await walkPaths([join(root, 'docs/sub'), join(root, 'docs')], { include });

@@ -69,6 +69,11 @@ function structureOf(text: string, format: DocumentFormat): Structure {
     case 'markdown':
     case 'html':
     case 'docx':
+    case 'pptx':
+    case 'xlsx':
+    case 'odt':
+    case 'epub':
+    case 'eml':
       return markdownStructure(text);
     case 'csv':
       return rowStructure(text);
@@ -79,7 +84,7 @@ function structureOf(text: string, format: DocumentFormat): Structure {
     case 'pdf':
       return paragraphStructure(text);
     default:
-      throw new TailorError('UNSUPPORTED_FORMAT', `Cannot chunk format '${String(format)}'; expected one of markdown, html, docx, text, pdf, csv, json, jsonl.`);
+      throw new TailorError('UNSUPPORTED_FORMAT', `Cannot chunk format '${String(format)}'; expected one of markdown, html, docx, pptx, xlsx, odt, epub, eml, text, pdf, csv, json, jsonl.`);
   }
 }
 

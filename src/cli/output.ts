@@ -1,20 +1,47 @@
 import type { Answer, RetrievedChunk } from '../core/types.js';
 import type { IngestReport } from '../ingest/report.js';
+import type { SkippedPath, SkipReason } from '../ingest/walk.js';
+
+const SKIP_LABELS: Record<SkipReason, string> = {
+  unsupported: 'not a readable format (binary or unknown content)',
+  hidden: 'hidden or tool folders and files (.git, node_modules, dotfiles)',
+  symlink: 'symbolic links (not followed inside folders)',
+  excluded: 'left out by --include/--exclude',
+  special: 'sockets, pipes and devices',
+};
+/** Paths shown per skip reason; `--json` lists every one. */
+const SKIPPED_SHOWN = 10;
 
 export function formatIngestReport(report: IngestReport): string {
   const c = report.counts;
+  const skippedTotal = report.skipped.length;
   const lines = [
-    `Collection "${report.collection}": ${c.new} new, ${c.changed} changed, ${c.renamed} renamed, ${c.unchanged} unchanged, ${c.duplicate} duplicate, ${c.failed} failed`,
+    `Collection "${report.collection}": ${c.new} new, ${c.changed} changed, ${c.renamed} renamed, ${c.unchanged} unchanged, ${c.duplicate} duplicate, ${c.failed} failed, ${skippedTotal} skipped`,
     `${report.chunksAdded} chunks indexed${report.duplicateChunks ? `, ${report.duplicateChunks} duplicate chunks skipped` : ''} in ${(report.elapsedMs / 1000).toFixed(2)} s (${(report.bytesRead / 1048576).toFixed(2)} MB read)`,
   ];
   const redacted = Object.entries(report.redactions);
   if (redacted.length > 0) lines.push(`Redacted: ${redacted.map(([kind, n]) => `${n} ${kind}`).join(', ')}`);
+  if (c.failed > 0) lines.push(`${c.failed} failed: one line each on stderr (the reason and how to fix it); --json has them too.`);
   for (const file of report.files) {
-    if (file.status === 'failed') lines.push(`  failed     ${file.source}: [${file.error.code}] ${file.error.message}`);
     if (file.status === 'duplicate') lines.push(`  duplicate  ${file.source} (${file.kind}, ${(file.similarity * 100).toFixed(0)}% like ${file.duplicateOf})`);
     if (file.status === 'renamed') lines.push(`  renamed    ${file.renamedFrom} → ${file.source}`);
   }
+  lines.push(...formatSkipped(report.skipped));
   return lines.join('\n');
+}
+
+/** Skipped paths grouped by reason, largest group first, each with its count. */
+export function formatSkipped(skipped: SkippedPath[]): string[] {
+  if (skipped.length === 0) return [];
+  const groups = new Map<SkipReason, SkippedPath[]>();
+  for (const entry of skipped) groups.set(entry.reason, [...(groups.get(entry.reason) ?? []), entry]);
+  const lines = [`Skipped ${skipped.length} path${skipped.length === 1 ? '' : 's'}${skipped.length > SKIPPED_SHOWN ? ' (--json lists them all)' : ''}:`];
+  for (const [reason, entries] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
+    lines.push(`  ${entries.length} ${SKIP_LABELS[reason]}:`);
+    for (const entry of entries.slice(0, SKIPPED_SHOWN)) lines.push(`    ${entry.path}`);
+    if (entries.length > SKIPPED_SHOWN) lines.push(`    … and ${entries.length - SKIPPED_SHOWN} more`);
+  }
+  return lines;
 }
 
 export function formatHits(hits: RetrievedChunk[]): string {

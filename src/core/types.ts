@@ -1,6 +1,6 @@
 /** The nouns of Tailor. Plain data: no I/O, no classes, JSON-serialisable. */
 
-export type DocumentFormat = 'markdown' | 'text' | 'html' | 'pdf' | 'docx' | 'csv' | 'json' | 'jsonl';
+export type DocumentFormat = 'markdown' | 'text' | 'html' | 'pdf' | 'docx' | 'csv' | 'json' | 'jsonl' | 'pptx' | 'xlsx' | 'odt' | 'epub' | 'eml';
 
 /** A 1-based page (as a PDF viewer shows it) and the character range of its text. */
 export interface PageSpan {

@@ -8,7 +8,7 @@ import type { Store } from '../index/store.js';
 import type { Embedder } from '../providers/types.js';
 import type { ChunkOptions } from '../chunking/index.js';
 import { walkPaths, type WalkedFile } from './walk.js';
-import { loadDocument, readFileBytes } from './loaders/index.js';
+import { loadDocument, readFileBytes, type LoadLimits } from './loaders/index.js';
 import { createNearDuplicateIndex } from './dedup.js';
 import type { PiiKind } from './redact.js';
 import { documentIdFor, prepareDocument } from './prepare.js';
@@ -25,6 +25,8 @@ export interface IngestOptions {
   exclude?: string[];
   chunking?: ChunkOptions;
   maxBytes?: number;
+  /** Caps per file on decompressed bytes, nesting depth and load time (see DEFAULT_LIMITS). */
+  limits?: Partial<LoadLimits>;
   /** Jaccard similarity at or above which a document counts as a near duplicate. */
   nearDuplicateThreshold?: number;
   logger?: Logger;
@@ -45,7 +47,9 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   const logger = options.logger ?? silentLogger;
   const walked = await walkPaths(options.paths, { include: options.include, exclude: options.exclude });
   const outcomes: FileOutcome[] = walked.errors.map(({ path, error }) => failed(path, error));
-  for (const outcome of outcomes) logger.log('warn', `skipped ${outcome.source}`, { error: (outcome as { error: unknown }).error });
+  // One human line per problem; the structured form is in the report.
+  for (const { error } of walked.errors) logger.log('warn', `${error.message} [${error.code}]`);
+  for (const entry of walked.skipped) logger.log('debug', `skipped ${entry.path}: ${entry.reason}${entry.detail ? ` (${entry.detail})` : ''}`);
 
   const known = await options.store.doListDocuments({ filter: { collections: [collection] } });
   const bySource = new Map(known.map((d) => [d.source, d]));
@@ -68,14 +72,14 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     } catch (error) {
       const tailorError = toTailorError(error, 'PARSE_FAILED');
       outcomes.push(failed(file.path, tailorError));
-      logger.log('warn', `failed ${file.path}: ${tailorError.message}`, { code: tailorError.code });
+      logger.log('warn', `${messageNaming(file.path, tailorError.message)} [${tailorError.code}]`);
     }
     done += 1;
     progress(file.path);
     if (batcher.full()) outcomes.push(...(await batcher.flush()));
   }
   outcomes.push(...(await batcher.flush()));
-  return summarise(collection, outcomes, bytesRead, performance.now() - started);
+  return summarise(collection, outcomes, bytesRead, performance.now() - started, walked.skipped);
 
   async function ingestFile(file: WalkedFile): Promise<FileOutcome | undefined> {
     const source = file.path;
@@ -93,7 +97,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       else return { status: 'duplicate', source, duplicateOf: sameContent.source, kind: 'exact', similarity: 1 };
     }
 
-    const loaded = await loadDocument({ path: source, bytes, format: file.format }, { maxBytes: options.maxBytes });
+    const loaded = await loadDocument({ path: source, bytes, format: file.format }, { maxBytes: options.maxBytes, limits: options.limits });
     const prepared = prepareDocument({
       collection, source, loaded, contentHash, sizeBytes: bytes.length, modifiedAt: file.modifiedAt,
       redact: options.redact, chunking: options.chunking,
@@ -117,6 +121,11 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     await batcher.add({ prepared, status, renamedFrom: renamedFrom && { id: renamedFrom.id, source: renamedFrom.source }, warnings: loaded.warnings });
     return undefined;
   }
+}
+
+/** Loader messages start with the path; others get it in front, so every line names its file. */
+function messageNaming(path: string, message: string): string {
+  return message.includes(path) ? message : `${path}: ${message}`;
 }
 
 function isLocalPath(source: string): boolean {

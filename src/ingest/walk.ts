@@ -4,8 +4,9 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { TailorError } from '../core/errors.js';
 import type { DocumentFormat } from '../core/types.js';
-import { formatFromExtension, unsupportedFormatError } from './loaders/formats.js';
+import { formatFromExtension, notADocument, sniffFormat, unsupportedFormatError } from './loaders/formats.js';
 import { pathError } from './loaders/path-errors.js';
+import { readHead } from './loaders/read-file.js';
 
 export interface WalkedFile {
   /** Absolute path. */
@@ -25,9 +26,21 @@ export interface WalkOptions {
   followSymlinks?: boolean;
 }
 
+/** Why a path inside a folder was left out: every one is reported, none is dropped silently. */
+export type SkipReason = 'unsupported' | 'hidden' | 'symlink' | 'excluded' | 'special';
+
+export interface SkippedPath {
+  /** Absolute path; folders end with a slash and stand for everything inside them. */
+  path: string;
+  reason: SkipReason;
+  /** What exactly: "binary content", "not followed (--follow-symlinks)", "--exclude drafts"… */
+  detail?: string;
+}
+
 export interface WalkResult {
   files: WalkedFile[];
   errors: Array<{ path: string; error: TailorError }>;
+  skipped: SkippedPath[];
 }
 
 /** Folders never worth indexing: tool state, dependencies, and hidden folders such as .git or .tailor. */
@@ -54,15 +67,32 @@ function dangling(error: unknown): boolean {
 }
 
 /**
- * Lists the supported files under the given files and folders, recursively and sorted.
- * Problems (missing, unreadable, unsupported explicit files) become `errors` entries:
- * one bad path never stops the walk.
+ * Lists the readable files under the given files and folders, recursively and sorted: known
+ * extensions by name, other files by content (text is read as text). Problems (missing,
+ * unreadable, unsupported explicit files) become `errors` entries, one bad path never stops
+ * the walk; every path left out of a folder is in `skipped` with its reason.
  */
 export async function walkPaths(paths: string[], options: WalkOptions = {}): Promise<WalkResult> {
   const include = createMatcher(options.include);
   const exclude = createMatcher(options.exclude);
   const files = new Map<string, WalkedFile>();
   const errors: WalkResult['errors'] = [];
+  const skipped = new Map<string, SkippedPath>();
+  const skip = (path: string, reason: SkipReason, detail?: string) => skipped.set(path, { path, reason, ...(detail ? { detail } : {}) });
+
+  /** A file's format by extension, else by its first bytes; undefined (and skipped) when it is not readable text or a known format. */
+  const classify = async (path: string): Promise<DocumentFormat | undefined> => {
+    const byName = formatFromExtension(path);
+    if (byName) return byName;
+    const notDocument = notADocument(path);
+    if (notDocument) {
+      skip(path, 'unsupported', notDocument);
+      return undefined;
+    }
+    const format = sniffFormat(await readHead(path));
+    if (!format) skip(path, 'unsupported', 'binary or unknown content');
+    return format;
+  };
 
   const addFile = (path: string, info: Stats, format: DocumentFormat): void => {
     files.set(path, { path, sizeBytes: info.size, modifiedAt: info.mtime.toISOString(), format });
@@ -93,12 +123,18 @@ export async function walkPaths(paths: string[], options: WalkOptions = {}): Pro
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-      if (isDefaultExcluded(entry.name)) continue;
       const path = join(folder, entry.name);
+      if (isDefaultExcluded(entry.name)) {
+        skip(entry.isDirectory() ? path + sep : path, 'hidden', entry.name.startsWith('.') ? 'hidden name' : `${entry.name} folder`);
+        continue;
+      }
       const relativePath = toPosix(relative(root, path));
       let info: Stats;
       if (entry.isSymbolicLink()) {
-        if (!options.followSymlinks) continue;
+        if (!options.followSymlinks) {
+          skip(path, 'symlink', 'symbolic links inside folders are not followed');
+          continue;
+        }
         try {
           info = await stat(path);
         } catch (error) {
@@ -113,15 +149,29 @@ export async function walkPaths(paths: string[], options: WalkOptions = {}): Pro
           continue;
         }
       } else {
-        continue; // sockets, pipes, devices
+        skip(path, 'special', 'socket, pipe or device');
+        continue;
       }
 
       if (info.isDirectory()) {
-        if (exclude && (exclude(relativePath) || exclude(relativePath + '/'))) continue;
+        if (exclude && (exclude(relativePath) || exclude(relativePath + '/'))) {
+          skip(path + sep, 'excluded', '--exclude');
+          continue;
+        }
         await walkFolder(root, path, visited);
       } else if (info.isFile()) {
-        const format = formatFromExtension(path);
-        if (format && wanted(relativePath)) addFile(path, info, format);
+        if (!wanted(relativePath)) {
+          skip(path, 'excluded', include && !include(relativePath) ? 'not matched by --include' : '--exclude');
+          continue;
+        }
+        let format: DocumentFormat | undefined;
+        try {
+          format = await classify(path);
+        } catch (error) {
+          errors.push({ path, error: pathError(error, path) });
+          continue;
+        }
+        if (format) addFile(path, info, format);
       }
     }
   }
@@ -141,7 +191,13 @@ export async function walkPaths(paths: string[], options: WalkOptions = {}): Pro
     } else if (info.isFile()) {
       // A file the user named is taken even if hidden; only their own globs can leave it out.
       if (!wanted(basename(path))) continue;
-      const format = formatFromExtension(path);
+      let format: DocumentFormat | undefined;
+      try {
+        format = formatFromExtension(path) ?? (notADocument(path) ? undefined : sniffFormat(await readHead(path)));
+      } catch (error) {
+        errors.push({ path, error: pathError(error, path) });
+        continue;
+      }
       if (format) addFile(path, info, format);
       else errors.push({ path, error: unsupportedFormatError(path) });
     } else {
@@ -152,5 +208,7 @@ export async function walkPaths(paths: string[], options: WalkOptions = {}): Pro
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   // Overlapping roots can meet the same bad path twice; report it once.
   const uniqueErrors = [...new Map(errors.map((entry) => [entry.path, entry])).values()];
-  return { files: [...files.values()].sort(byPath), errors: uniqueErrors.sort(byPath) };
+  // A file skipped under one root but listed under another (overlapping roots) was not skipped.
+  const stillSkipped = [...skipped.values()].filter((entry) => !files.has(entry.path));
+  return { files: [...files.values()].sort(byPath), errors: uniqueErrors.sort(byPath), skipped: stillSkipped.sort(byPath) };
 }

@@ -32,6 +32,7 @@ const OPENAI_TYPES: Record<ErrorCode, string> = {
   RATE_LIMITED: 'rate_limit_error',
   INTERNAL: 'server_error',
   UNSUPPORTED_MEDIA_TYPE: 'invalid_request_error',
+  LIMIT_EXCEEDED: 'invalid_request_error',
 };
 
 export interface ErrorBody {

@@ -5,7 +5,7 @@ const collectionList = z.array(z.string().min(1).max(64)).max(100);
 export const filterSchema = z
   .object({
     sourceGlob: z.string().max(500).optional(),
-    formats: z.array(z.enum(['markdown', 'text', 'html', 'pdf', 'docx', 'csv', 'json', 'jsonl'])).optional(),
+    formats: z.array(z.enum(['markdown', 'text', 'html', 'pdf', 'docx', 'csv', 'json', 'jsonl', 'pptx', 'xlsx', 'odt', 'epub', 'eml'])).optional(),
     modifiedAfter: z.string().max(40).optional(),
     modifiedBefore: z.string().max(40).optional(),
   })

@@ -7,7 +7,7 @@ import { formatIngestReport } from '../output.js';
 export function registerIngest(program: Command, io: CliIo): void {
   program
     .command('ingest')
-    .description('index files and folders (Markdown, text, HTML, PDF, DOCX, CSV, JSON/JSONL)')
+    .description('index files and folders (Markdown, text, HTML, PDF, DOCX, PPTX, XLSX, ODT, EPUB, EML, CSV, JSON/JSONL; other text files by content)')
     .argument('<paths...>', 'files or folders (folders are read recursively)')
     .option('-c, --collection <name>', 'collection to add to', 'default')
     .option('--redact <kinds>', 'replace personal data before storing: email,phone,iban,card,ip,ssn or all')
@@ -15,6 +15,9 @@ export function registerIngest(program: Command, io: CliIo): void {
     .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect)
     .option('--embedder <spec>', 'embedder for a new store: words (default), none, openai:<model>, gguf:<path>, model2vec:<dir>, onnx:<dir>')
     .option('--max-bytes <n>', 'largest file to read', (v) => Number(v))
+    .option('--max-decompressed-bytes <n>', 'most bytes a DOCX/XLSX/PPTX/ODT/EPUB may inflate to (default 64 MB)', (v) => Number(v))
+    .option('--max-depth <n>', 'deepest HTML/XML/JSON nesting accepted (default 1000)', (v) => Number(v))
+    .option('--max-seconds <n>', 'longest one file may take to load (default 60)', (v) => Number(v))
     .option('--json', 'print the full report as JSON')
     .action(async (paths: string[], flags, command: Command) => {
       const all = { ...globalFlags(command), ...flags };
@@ -28,6 +31,11 @@ export function registerIngest(program: Command, io: CliIo): void {
           include: flags.include,
           exclude: flags.exclude,
           maxBytes: flags.maxBytes,
+          limits: {
+            maxDecompressedBytes: flags.maxDecompressedBytes,
+            maxDepth: flags.maxDepth,
+            maxMillis: flags.maxSeconds === undefined ? undefined : flags.maxSeconds * 1000,
+          },
           onProgress: progress.listener,
         });
         progress.stop();

@@ -36,24 +36,36 @@ function oneLine(value: string): string {
   return value.replace(/\s+/g, ' ').trim();
 }
 
-export async function loadCsv({ path, bytes }: LoaderInput): Promise<LoadedDocument> {
+/** Ragged rows named in a warning; the report would be unreadable past this many. */
+const RAGGED_SHOWN = 20;
+
+export async function loadCsv({ path, bytes, budget }: LoaderInput): Promise<LoadedDocument> {
   const source = decodeText(bytes, path);
   const delimiter = chooseDelimiter(path, source);
   let header: string[] = [];
   let rows: string[][];
+  const raggedLines: number[] = [];
   try {
-    rows = parse(source, { delimiter, skip_empty_lines: true, relax_column_count: false }) as string[][];
+    // Spreadsheet exports often have rows with missing or extra cells: they are read, and reported.
+    const parsed = parse(source, { delimiter, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    const width = parsed[0]?.record.length ?? 0;
+    rows = parsed.map(({ record, info }) => {
+      if (record.length !== width) raggedLines.push(info.lines);
+      return record;
+    });
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     const reason = error instanceof Error ? error.message : String(error);
     throw new TailorError(
       'PARSE_FAILED',
-      `${path} is not valid CSV${line ? ` at line ${line}` : ''}: ${reason}. Fix that line (quotes must be closed, every row needs the header's column count).`,
+      `${path} is not valid CSV${line ? ` at line ${line}` : ''}: ${reason}. Fix that line (a quoted field must be closed by a matching quote).`,
       { cause: error, details: { path, line, delimiter } },
     );
   }
+  budget.checkTime('parsing CSV');
   [header = [], ...rows] = rows;
-  const columns = columnNames(header);
+  const width = rows.reduce((widest, row) => Math.max(widest, row.length), header.length);
+  const columns = columnNames([...header, ...Array<string>(width - header.length).fill('')]);
   const lines = rows
     .map((row) =>
       row
@@ -68,10 +80,18 @@ export async function loadCsv({ path, bytes }: LoaderInput): Promise<LoadedDocum
       details: { path, columns },
     });
   }
+  const warnings =
+    raggedLines.length > 0
+      ? [
+          `${raggedLines.length} row(s) have a different number of fields than the header's ${header.length} (line${raggedLines.length === 1 ? '' : 's'} ` +
+            `${raggedLines.slice(0, RAGGED_SHOWN).join(', ')}${raggedLines.length > RAGGED_SHOWN ? ', …' : ''}); they were read as they are, extra fields under "column N".`,
+        ]
+      : [];
   return {
     text: lines.join('\n'),
     format: 'csv',
     title: fileTitle(path),
-    metadata: { columns, rowCount: rows.length, delimiter },
+    metadata: { columns, rowCount: rows.length, delimiter, ...(raggedLines.length > 0 ? { raggedLines } : {}) },
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { checkNotEmpty } from './guards.js';
 import { createHtmlToMarkdown } from './html-to-markdown.js';
 import { firstMarkdownHeading } from './markdown.js';
 import { fileTitle, type LoaderInput } from './source.js';
+import { openZip } from './zip.js';
 
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
 
@@ -25,8 +26,12 @@ function firstHeading(markdown: string): string | undefined {
   return undefined;
 }
 
-export async function loadDocx({ path, bytes }: LoaderInput): Promise<LoadedDocument> {
+export async function loadDocx({ path, bytes, budget }: LoaderInput): Promise<LoadedDocument> {
   if (!ZIP_SIGNATURE.every((byte, i) => bytes[i] === byte)) throw parseFailure(path, 'not a zip container');
+  // mammoth inflates with no cap of its own: every part is first inflated here, under the budget,
+  // so a zip bomb is refused at the cap instead of after gigabytes.
+  const zip = openZip(bytes, budget, 'DOCX');
+  for (const name of zip.entries.keys()) zip.read(name);
   let result: Awaited<ReturnType<typeof mammoth.convertToHtml>>;
   try {
     // Via HTML rather than mammoth's deprecated Markdown writer, so DOCX and HTML share one Markdown dialect.
@@ -34,6 +39,7 @@ export async function loadDocx({ path, bytes }: LoaderInput): Promise<LoadedDocu
   } catch (error) {
     throw parseFailure(path, error instanceof Error ? error.message : String(error), error);
   }
+  budget.checkTime('converting DOCX');
   const text = createHtmlToMarkdown()(result.value);
   checkNotEmpty(text, path);
   const warnings = [...new Set(result.messages.map((message) => message.message))];

@@ -32,7 +32,7 @@ export function checkSize(sizeBytes: number, path: string, maxBytes: number = DE
 
 export function checkNotEmpty(text: string, path: string, what = 'text'): void {
   if (text.trim().length > 0) return;
-  throw new TailorError('EMPTY_DOCUMENT', `${path} contains no ${what}: the file is empty or only whitespace.`, {
+  throw new TailorError('EMPTY_DOCUMENT', `${path} contains no ${what}: the file is empty or only whitespace. Check that it was saved completely, or exclude it (--exclude).`, {
     details: { path },
   });
 }
@@ -58,37 +58,57 @@ export function checkNotBinary(bytes: Uint8Array, path: string): void {
   );
 }
 
-function utf16Bom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+export function utf16Bom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
   return undefined;
 }
 
+/** UTF-16 with a byte-order mark (what Windows tools export as "Unicode"). */
+function decodeUtf16(bytes: Uint8Array, path: string, encoding: 'utf-16le' | 'utf-16be'): string {
+  try {
+    const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: false }).decode(bytes);
+    const nul = text.indexOf('\0');
+    if (nul !== -1) {
+      throw new TailorError('BINARY_CONTENT', `${path} starts like ${encoding.toUpperCase()} text but holds a NUL character at character ${nul}: it is binary data. Check the file, or exclude it.`, {
+        details: { path, encoding },
+      });
+    }
+    return text;
+  } catch (cause) {
+    if (cause instanceof TailorError) throw cause;
+    throw new TailorError(
+      'INVALID_ENCODING',
+      `${path} has a ${encoding.toUpperCase()} byte-order mark but is not valid ${encoding.toUpperCase()} (an odd byte count or a broken surrogate pair). ` +
+        `Re-export it, or convert it to UTF-8, e.g. \`iconv -f ${encoding} -t utf-8 in > out\`.`,
+      { cause, details: { path, encoding } },
+    );
+  }
+}
+
 /**
- * Decodes a text format's bytes as strict UTF-8 (BOM stripped, CRLF → LF) after the
- * encoding, binary and emptiness checks every text format shares.
+ * Decodes a text format's bytes (strict UTF-8, or UTF-16 LE/BE when a byte-order mark says so;
+ * BOM stripped, CRLF → LF) after the encoding, binary and emptiness checks every text format shares.
+ * `loadDocument` states a UTF-16 encoding in the document's metadata.
  */
 export function decodeText(bytes: Uint8Array, path: string): string {
   const utf16 = utf16Bom(bytes);
-  if (utf16) {
-    throw new TailorError(
-      'INVALID_ENCODING',
-      `${path} is ${utf16.toUpperCase()} text; Tailor reads UTF-8. Convert it first, e.g. \`iconv -f ${utf16} -t utf-8 in > out\`.`,
-      { details: { path, encoding: utf16 } },
-    );
-  }
-  checkNotBinary(bytes, path);
   let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch (cause) {
-    const offset = findInvalidUtf8Offset(bytes);
-    throw new TailorError(
-      'INVALID_ENCODING',
-      `${path} is not valid UTF-8 (first bad byte at offset ${offset}). ` +
-        'Convert it to UTF-8 first, e.g. `iconv -f latin1 -t utf-8 in > out` (use the encoding the file was written in).',
-      { cause, details: { path, byteOffset: offset } },
-    );
+  if (utf16) {
+    text = decodeUtf16(bytes, path, utf16);
+  } else {
+    checkNotBinary(bytes, path);
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch (cause) {
+      const offset = findInvalidUtf8Offset(bytes);
+      throw new TailorError(
+        'INVALID_ENCODING',
+        `${path} is not valid UTF-8 (first bad byte at offset ${offset}). ` +
+          'Convert it to UTF-8 first, e.g. `iconv -f latin1 -t utf-8 in > out` (use the encoding the file was written in).',
+        { cause, details: { path, byteOffset: offset } },
+      );
+    }
   }
   text = text.replace(/\r\n?/g, '\n');
   checkNotEmpty(text, path);

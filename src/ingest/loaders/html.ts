@@ -1,31 +1,28 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import type { LoadedDocument } from '../../core/types.js';
+import type { LoadBudget } from './budget.js';
 import { checkNotEmpty, decodeText } from './guards.js';
+import { pageOwnTitle, removeChrome } from './html-chrome.js';
+import { checkHtmlDepth } from './html-depth.js';
 import { createHtmlToMarkdown, HEADING_LEVEL_ATTRIBUTE } from './html-to-markdown.js';
 import { fileTitle, type LoaderInput } from './source.js';
 
-/**
- * Page furniture that is never the content. Readability alone keeps navigation on short
- * pages, so it is removed before scoring. Headers inside an article hold its title and stay.
- */
-const BOILERPLATE_SELECTOR = [
-  'script', 'style', 'noscript', 'template', 'nav', 'footer', 'aside',
-  '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]', '[aria-hidden="true"]',
-].join(', ');
-
 type ReadableDocument = ConstructorParameters<typeof Readability>[0];
-// linkedom types its result as the DOM's Window, which other packages' global types can redefine.
-type ParsedDocument = ReadableDocument & { querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): ArrayLike<unknown> };
-interface RemovableElement {
+interface Element {
+  textContent: string | null;
+  innerHTML: string;
   remove(): void;
-  closest(selector: string): unknown;
+  setAttribute(name: string, value: string): void;
+  getAttribute(name: string): string | null;
 }
-
-function documentTitle(document: ParsedDocument): string | undefined {
-  const title = document.querySelector('title')?.textContent?.replace(/\s+/g, ' ').trim();
-  return title || undefined;
-}
+// linkedom types its result as the DOM's Window, which other packages' global types can redefine.
+type ParsedDocument = ReadableDocument & {
+  querySelector(s: string): Element | null;
+  querySelectorAll(s: string): ArrayLike<unknown>;
+  body: Element | null;
+  documentElement: Element | null;
+};
 
 /** linkedom builds no document element from a fragment, so fragments get the skeleton a browser would add. */
 function asFullDocument(html: string): string {
@@ -33,48 +30,87 @@ function asFullDocument(html: string): string {
   return `<!DOCTYPE html><html>${/<(body|head)[\s>]/i.test(html) ? html : `<head></head><body>${html}</body>`}</html>`;
 }
 
-function parseWithoutBoilerplate(html: string): ParsedDocument {
+function parseWithoutChrome(html: string): ParsedDocument {
   const { document } = parseHTML(asFullDocument(html)) as unknown as { document: ParsedDocument };
-  const remove = (selector: string, keep: (element: RemovableElement) => boolean = () => false) => {
-    for (const element of Array.from(document.querySelectorAll(selector)) as RemovableElement[]) {
-      if (!keep(element)) element.remove();
-    }
-  };
-  remove(BOILERPLATE_SELECTOR);
-  remove('header', (element) => element.closest('article, main') !== null);
+  removeChrome(document);
   // Readability demotes <h1> to <h2>, which would merge two heading levels; the original level rides along.
-  for (const heading of Array.from(document.querySelectorAll('h1')) as Array<{ setAttribute(name: string, value: string): void }>) {
-    heading.setAttribute(HEADING_LEVEL_ATTRIBUTE, '1');
-  }
+  for (const heading of Array.from(document.querySelectorAll('h1')) as Element[]) heading.setAttribute(HEADING_LEVEL_ATTRIBUTE, '1');
   return document;
 }
 
-export async function loadHtml({ path, bytes }: LoaderInput): Promise<LoadedDocument> {
-  const html = decodeText(bytes, path);
-  const document = parseWithoutBoilerplate(html);
-  const pageTitle = documentTitle(document);
+function text(element: Element | null | undefined): string | undefined {
+  const value = element?.textContent?.replace(/\s+/g, ' ').trim();
+  return value || undefined;
+}
+
+/** The first heading of the page once chrome is gone: the page's own title as its author set it. */
+function openingHeading(document: ParsedDocument): { level: number; text: string } | undefined {
+  const heading = document.querySelector('h1, h2, h3, h4, h5, h6') as (Element & { tagName: string }) | null;
+  const value = text(heading)?.replace(/[\s¶#\u200b]+$/u, '');
+  if (!heading || !value) return undefined;
+  const original = Number(heading.getAttribute(HEADING_LEVEL_ATTRIBUTE));
+  return { level: original >= 1 ? original : Number(heading.tagName.charAt(1)) || 1, text: value };
+}
+
+/**
+ * Readability drops a heading that repeats the page title, which would leave the page's title out
+ * of its text and of every chunk's heading path; it is put back where it stood.
+ */
+function withOpeningHeading(markdown: string, opening: { level: number; text: string } | undefined): string {
+  if (!opening) return markdown;
+  const collapse = (line: string) => line.replace(/`/g, '').replace(/\s+/g, ' ').trim();
+  const present = markdown.split('\n').some((line) => /^#{1,6} /.test(line) && collapse(line.replace(/^#+ /, '')) === collapse(opening.text));
+  return present ? markdown : `${'#'.repeat(opening.level)} ${opening.text}\n\n${markdown}`;
+}
+
+/** Parsed HTML as Markdown without page chrome, and the page's own title. */
+export function htmlToDocument(html: string, budget: LoadBudget): { text: string; title?: string; metadata: Record<string, unknown>; warnings: string[] } {
+  checkHtmlDepth(html, budget);
+  const document = parseWithoutChrome(html);
+  budget.checkTime('parsing HTML');
+  const titleElement = text(document.querySelector('title'));
+  const headings = (Array.from(document.querySelectorAll('h1')) as Element[]).map(text).filter((h): h is string => h !== undefined);
+  const siteName = document.querySelector('meta[property="og:site_name"]')?.getAttribute('content') ?? undefined;
   const toMarkdown = createHtmlToMarkdown();
   const warnings: string[] = [];
+  const opening = openingHeading(document);
 
   // Readability mutates the document it scores, so the fallback parses its own copy.
   const article = new Readability(document as unknown as ReadableDocument).parse();
-  let text = article?.content ? toMarkdown(article.content) : '';
+  budget.checkTime('finding the article');
+  let markdown = article?.content ? toMarkdown(article.content) : '';
   let extractedBy = 'readability';
-  if (text.trim().length === 0) {
-    const fresh = parseWithoutBoilerplate(html);
-    for (const element of Array.from(fresh.querySelectorAll('head, title')) as RemovableElement[]) element.remove();
+  if (markdown.trim().length === 0) {
+    const fresh = parseWithoutChrome(html);
+    for (const element of Array.from(fresh.querySelectorAll('head, title')) as Element[]) element.remove();
     // Content outside <body> (sloppy pages) still counts.
-    text = toMarkdown(fresh.body?.innerHTML || fresh.documentElement?.innerHTML || '');
+    markdown = toMarkdown(fresh.body?.innerHTML || fresh.documentElement?.innerHTML || '');
     extractedBy = 'body';
     warnings.push('No main article found; used the page body without navigation, header and footer.');
   }
-  checkNotEmpty(text, path, 'readable text (after removing navigation, scripts and styles)');
-
-  const title = article?.title?.trim() || pageTitle || fileTitle(path);
+  budget.checkTime('converting to Markdown');
+  markdown = withOpeningHeading(markdown, opening);
   const metadata: Record<string, unknown> = { extractedBy };
   if (article?.byline) metadata.byline = article.byline;
-  if (article?.siteName) metadata.siteName = article.siteName;
+  if (article?.siteName || siteName) metadata.siteName = article?.siteName || siteName;
   if (article?.lang) metadata.lang = article.lang;
   if (article?.publishedTime) metadata.publishedTime = article.publishedTime;
-  return { text, format: 'html', title, metadata, ...(warnings.length > 0 ? { warnings } : {}) };
+  return { text: markdown, title: pageOwnTitle(titleElement, headings, siteName), metadata, warnings };
+}
+
+export async function loadHtml({ path, bytes, budget }: LoaderInput): Promise<LoadedDocument> {
+  const html = decodeText(bytes, path);
+  const { text: markdown, title, metadata, warnings } = htmlToDocument(html, budget);
+  checkNotEmpty(markdown, path, 'readable text (after removing navigation, scripts and styles)');
+  return { text: markdown, format: 'html', title: title ?? fileTitle(path), metadata, ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+/** A page that is all content (an EPUB chapter, an e-mail body): its body as Markdown, chrome removed, no article scoring. */
+export function htmlBodyToMarkdown(html: string, budget: LoadBudget): string {
+  checkHtmlDepth(html, budget);
+  const document = parseWithoutChrome(html);
+  for (const element of Array.from(document.querySelectorAll('head, title')) as Element[]) element.remove();
+  const markdown = createHtmlToMarkdown()(document.body?.innerHTML || document.documentElement?.innerHTML || '');
+  budget.checkTime('converting HTML to Markdown');
+  return markdown;
 }

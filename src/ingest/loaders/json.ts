@@ -3,6 +3,8 @@ import type { LoadedDocument } from '../../core/types.js';
 import { decodeText } from './guards.js';
 import { lineAndColumn, RECORD_SEPARATOR, recordText } from './records.js';
 import { fileTitle, type LoaderInput } from './source.js';
+import { checkJsonDepth, scanJsonArray } from './json-scan.js';
+import type { LoadBudget } from './budget.js';
 
 /** Where JSON.parse failed, from the "at position N" V8 puts in its messages (end of input otherwise). */
 function failurePosition(error: unknown, source: string): number {
@@ -19,7 +21,11 @@ function parseFailure(path: string, error: unknown, where: { line: number; colum
 }
 
 function recordsAsDocument(path: string, format: 'json' | 'jsonl', records: unknown[]): LoadedDocument {
-  const blocks = records.map(recordText).filter((block) => block.trim().length > 0);
+  return blocksAsDocument(path, format, records.map(recordText), records.length);
+}
+
+function blocksAsDocument(path: string, format: 'json' | 'jsonl', allBlocks: string[], recordCount: number): LoadedDocument {
+  const blocks = allBlocks.filter((block) => block.trim().length > 0);
   if (blocks.length === 0) {
     throw new TailorError('EMPTY_DOCUMENT', `${path} holds no values (empty array, object or only nulls).`, { details: { path } });
   }
@@ -27,7 +33,7 @@ function recordsAsDocument(path: string, format: 'json' | 'jsonl', records: unkn
     text: blocks.join(RECORD_SEPARATOR),
     format,
     title: fileTitle(path),
-    metadata: { recordCount: records.length },
+    metadata: { recordCount },
   };
 }
 
@@ -45,12 +51,39 @@ function parseLinesLeniently(source: string): unknown[] | undefined {
   return records.length > 1 ? records : undefined;
 }
 
-export async function loadJson({ path, bytes }: LoaderInput): Promise<LoadedDocument> {
+/**
+ * A top-level array is read element by element (each parsed, turned into text and dropped),
+ * so memory follows the text, not a tree of every value at once.
+ */
+function streamArray(path: string, source: string, budget: LoadBudget): LoadedDocument | undefined {
+  const blocks: string[] = [];
+  let failure: { error: unknown; offset: number } | undefined;
+  const complete = scanJsonArray(source, budget, (text, offset) => {
+    if (failure) return;
+    try {
+      blocks.push(recordText(JSON.parse(text)));
+    } catch (error) {
+      // Past what the engine's recursive parser can nest, the cap was raised beyond what can be read.
+      if (error instanceof RangeError) throw budget.depthError('arrays and objects (past what the JSON parser can read)', error);
+      failure = { error, offset: offset + failurePosition(error, text) };
+    }
+  });
+  if (failure) {
+    throw parseFailure(path, failure.error, lineAndColumn(source, failure.offset), 'Fix the syntax there (a validator such as `jq . file.json` shows it too).');
+  }
+  return complete ? blocksAsDocument(path, 'json', blocks, blocks.length) : undefined;
+}
+
+export async function loadJson({ path, bytes, budget }: LoaderInput): Promise<LoadedDocument> {
   const source = decodeText(bytes, path);
+  const streamed = streamArray(path, source, budget);
+  if (streamed) return streamed;
+  checkJsonDepth(source, budget);
   let value: unknown;
   try {
     value = JSON.parse(source);
   } catch (error) {
+    if (error instanceof RangeError) throw budget.depthError('arrays and objects (past what the JSON parser can read)', error);
     // Many ".json" exports are really JSON Lines; reading them beats rejecting them.
     const lines = parseLinesLeniently(source);
     if (lines) {
@@ -63,17 +96,18 @@ export async function loadJson({ path, bytes }: LoaderInput): Promise<LoadedDocu
 }
 
 /** JSON Lines: one JSON value per line; blank lines are allowed. */
-export async function loadJsonl({ path, bytes }: LoaderInput): Promise<LoadedDocument> {
+export async function loadJsonl({ path, bytes, budget }: LoaderInput): Promise<LoadedDocument> {
   const source = decodeText(bytes, path);
-  const records: unknown[] = [];
+  const records: string[] = [];
   source.split('\n').forEach((line, index) => {
     if (line.trim().length === 0) return;
+    checkJsonDepth(line, budget);
     try {
-      records.push(JSON.parse(line));
+      records.push(recordText(JSON.parse(line)));
     } catch (error) {
       const column = lineAndColumn(line, failurePosition(error, line)).column;
       throw parseFailure(path, error, { line: index + 1, column }, 'Each line must be one complete JSON value.');
     }
   });
-  return recordsAsDocument(path, 'jsonl', records);
+  return blocksAsDocument(path, 'jsonl', records, records.length);
 }

@@ -1,4 +1,4 @@
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { lstat, open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { TailorError } from '../../core/errors.js';
 import { checkSize } from './guards.js';
@@ -50,4 +50,19 @@ export async function readFileBytes(path: string, options: { maxBytes?: number }
   }
   const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   return { path: absolute, bytes, sizeBytes: bytes.byteLength, modifiedAt: info.mtime.toISOString() };
+}
+
+/** The first `length` bytes of a file (fewer when it is shorter), for content sniffing. */
+export async function readHead(path: string, length = 4096): Promise<Uint8Array> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead);
+  } catch (error) {
+    throw pathError(error, path);
+  } finally {
+    await handle?.close();
+  }
 }

@@ -1,0 +1,101 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { writeBadInputCorpus, type Expected } from './fixtures/bad-inputs.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MAIN = join(ROOT, 'dist/cli/main.js');
+
+/** Users run the built CLI; build it when this checkout has not been built yet. */
+function ensureBuilt(): void {
+  if (existsSync(MAIN)) return;
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(build.status, 0, `building dist failed:\n${build.stdout}${build.stderr}`);
+}
+
+function tailor(args: string[], home: string) {
+  const run = spawnSync(process.execPath, [MAIN, ...args, '--home', home], { encoding: 'utf8', env: { ...process.env, TAILOR_HOME: home }, maxBuffer: 64 * 1024 * 1024 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+interface Report {
+  files: Array<{ status: string; source: string; error?: { code: string; message: string }; documentId?: string }>;
+  skipped: Array<{ path: string; reason: string; detail?: string }>;
+  skippedCounts: Record<string, number>;
+  counts: Record<string, number>;
+}
+
+describe('a bad-input corpus through the built CLI', () => {
+  let dir: string;
+  let corpus: string;
+  let expected: Record<string, Expected>;
+  before(async () => {
+    ensureBuilt();
+    dir = await mkdtemp(join(tmpdir(), 'tailor-bad-corpus-'));
+    corpus = join(dir, 'corpus');
+    expected = await writeBadInputCorpus(corpus, { arrayLength: 20_000 });
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('every file is accepted or rejected with its code, a fix-it message, one human stderr line; nothing silent', async () => {
+    const home = join(dir, 'home');
+    const started = performance.now();
+    const run = tailor(['ingest', corpus, '--embedder', 'none', '--json'], home);
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as Report;
+    const seen = new Map<string, Expected>();
+    for (const file of report.files) {
+      const name = file.source.slice(corpus.length + 1);
+      seen.set(name, file.status === 'failed' ? { status: 'failed', code: file.error!.code as never } : { status: 'new' });
+      if (file.status === 'failed') {
+        assert.ok(file.error!.message.includes(name), `${name}: the message names the file`);
+        assert.match(file.error!.message, /\b(raise|Convert|re-save|re-export|Re-export|split|Split|flatten|Check|exclude)\b/i, `${name}: the message says how to fix it: ${file.error!.message}`);
+      }
+    }
+    for (const entry of report.skipped) seen.set(entry.path.slice(corpus.length + 1), { status: 'skipped', reason: entry.reason });
+    assert.deepEqual(Object.fromEntries([...seen].sort()), Object.fromEntries(Object.entries(expected).sort()));
+    assert.equal(report.skippedCounts.unsupported, 2);
+    assert.equal(report.skippedCounts.symlink, 1);
+
+    // stderr: one human line per failed file, no JSON.
+    const lines = run.stderr.split('\n').filter((line) => line.startsWith('warn:'));
+    const failedNames = Object.entries(expected).filter(([, e]) => e.status === 'failed').map(([name]) => name);
+    assert.equal(lines.length, failedNames.length, run.stderr);
+    for (const name of failedNames) assert.equal(lines.filter((line) => line.includes(`/${name} `)).length, 1, `${name} has one line`);
+    assert.ok(!/^\s*[{[]/m.test(run.stderr) && !run.stderr.includes('{"'), 'no JSON on stderr');
+    // The hostile files cost little time: the whole corpus (bombs, 50,000-deep HTML) goes through quickly.
+    assert.ok(seconds < 120, `took ${seconds.toFixed(1)} s`);
+
+    // The store holds exactly the accepted files.
+    const documents = JSON.parse(tailor(['documents', '--json'], home).stdout) as Array<{ source: string; format: string; title: string }>;
+    const accepted = Object.entries(expected).filter(([, e]) => e.status === 'new').map(([name]) => join(corpus, name)).sort();
+    assert.deepEqual(documents.map((d) => d.source).sort(), accepted);
+    assert.equal(documents.find((d) => d.source.endsWith('README.Debian'))?.title, 'README.Debian');
+    assert.deepEqual(
+      Object.fromEntries(documents.filter((d) => /\.(pptx|xlsx|odt|epub|eml)$/.test(d.source)).map((d) => [d.source.split('.').pop(), d.format])),
+      { pptx: 'pptx', xlsx: 'xlsx', odt: 'odt', epub: 'epub', eml: 'eml' },
+    );
+  });
+
+  test('the human report groups skipped paths by reason with counts; failures go to stderr only', async () => {
+    const run = tailor(['ingest', corpus, '--embedder', 'none'], join(dir, 'home-human'));
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /12 new, .* 10 failed, 3 skipped/);
+    assert.match(run.stdout, /Skipped 3 paths:\n {2}2 not a readable format[^\n]*\n {4}\S*\/blob\n {4}\S*\/image\.png\n {2}1 symbolic links[^\n]*\n {4}\S*\/escape\.md/);
+    assert.ok(!run.stdout.includes('LIMIT_EXCEEDED'), 'failure details are on stderr, not repeated on stdout');
+    assert.match(run.stderr, /bomb-lying\.docx inflates to more than 64\.0 MB[^\n]*--max-decompressed-bytes[^\n]*\[LIMIT_EXCEEDED\]/);
+    // Raising a cap is one flag away.
+    const deep = join(dir, 'nested.json');
+    await writeFile(deep, `${'['.repeat(1500)}"bottom"${']'.repeat(1500)}`);
+    const refused = tailor(['ingest', deep, '--embedder', 'none', '--json'], join(dir, 'home-deep'));
+    assert.equal(JSON.parse(refused.stdout).files[0].error.code, 'LIMIT_EXCEEDED');
+    const deeper = tailor(['ingest', deep, '--embedder', 'none', '--max-depth', '2000', '--json'], join(dir, 'home-deep'));
+    assert.equal(JSON.parse(deeper.stdout).counts.new, 1, deeper.stderr);
+  });
+});
