@@ -15,16 +15,16 @@ function commandPaths(command: Command, prefix: string[] = []): string[][] {
 }
 
 /**
- * The command paths the suite runs through the built binary: each `cli([...])` call (test/helpers/cli.ts
- * spawns dist/cli/main.js) and each spawn of BUILT_CLI, read from the array's string literals, skipping
- * flags and values that are not command names.
+ * The command paths the suite runs through the built binary: each `cli([...])` / `builtCli([...])` call
+ * (the helpers spawn dist/cli/main.js) and each spawn of the built main, read from the array's string
+ * literals, skipping flags and values that are not command names.
  */
 async function commandsRunBuilt(names: Set<string>): Promise<Set<string>> {
   const run = new Set<string>();
   const dir = join(ROOT, 'test');
   for (const file of (await readdir(dir)).filter((f) => f.endsWith('.test.ts'))) {
     const source = await readFile(join(dir, file), 'utf8');
-    for (const match of source.matchAll(/(?:\bcli\(|\[BUILT_CLI,)\s*\[?([^\]]*)\]/g)) {
+    for (const match of source.matchAll(/(?:\b(?:cli|builtCli|builtCliAsync)\(|\[(?:BUILT_CLI|BIN|MAIN),)\s*\[?([^\]]*)\]/g)) {
       const words = [...match[1]!.matchAll(/'([^']*)'/g)].map((m) => m[1]!).filter((w) => !w.startsWith('-'));
       const path: string[] = [];
       for (const word of words) {
