@@ -175,6 +175,14 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
   assert.equal(await reportHeading.innerText(), 'Arena report run-e2e');
   assert.equal(await page.locator('iframe.report-frame').getAttribute('sandbox'), '', 'the report runs in an empty sandbox');
   await shot('08c-evaluate-report');
+  await page.locator('#advice-preset option[value="finance"]').waitFor({ state: 'attached' });
+  await page.locator('#advice-preset').selectOption('finance');
+  await page.getByRole('button', { name: 'Advise', exact: true }).click();
+  await page.locator('.advice-verdict').waitFor();
+  assert.match(await page.locator('.advice-verdict').innerText(), /^Recommendation: rag — confidence 0\.\d\d/);
+  assert.ok((await page.locator('.advice-reasons li').allInnerTexts()).some((t) => t.startsWith('[updateFrequency] Measured: after 5 facts changed, arm ft (ft) still gave 5 old value(s)')));
+  await page.locator('.advice').scrollIntoViewIfNeeded();
+  await shot('08d-evaluate-advice');
 
   // 9. A narrow (phone) layout: the source opens over the chat, passage in view.
   await page.setViewportSize({ width: 390, height: 800 });
