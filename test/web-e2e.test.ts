@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,7 +16,6 @@ import { createServer } from '../src/server/index.js';
 import type { Answer } from '../src/core/types.js';
 import { tempDir, SHARED } from './helpers/temp.js';
 import { arenaRun, saveArenaRun } from './helpers/arena-run.js';
-import { writeFile } from 'node:fs/promises';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
