@@ -84,3 +84,21 @@ describe('arena runs over HTTP', () => {
     }
   });
 });
+
+describe('the advisor over HTTP', () => {
+  test('advice on a visible run follows its measurements; bad criteria are a 400 naming the field', async () => {
+    const response = await f.call('/api/arena/runs/run-alpha/advice?preset=finance&modelSize=small', { key: alphaReader });
+    assert.equal(response.status, 200);
+    const advice = await response.json();
+    assert.equal(advice.recommendation, 'rag');
+    assert.equal(advice.criteria.modelSize, 'small');
+    assert.equal(advice.arena.run, 'run-alpha');
+    assert.ok(advice.reasons.some((r: { evidence?: { run: string } }) => r.evidence?.run === 'run-alpha'));
+    assert.equal((await f.call('/api/arena/runs/run-bravo/advice', { key: alphaReader })).status, 404);
+    const { presets } = await (await f.call('/api/arena/presets', { key: alphaReader })).json();
+    assert.deepEqual(presets.map((p: { name: string }) => p.name), ['customer-support', 'legal-document-analysis', 'media-content-recommendation', 'healthcare', 'finance']);
+    const bad = await f.call('/api/arena/runs/run-alpha/advice?costBudget=free', { key: alphaReader });
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json()).error.message, /"costBudget" cannot be "free"; use low, medium, high/);
+  });
+});

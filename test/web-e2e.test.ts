@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { basename, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,7 +16,6 @@ import { createServer } from '../src/server/index.js';
 import type { Answer } from '../src/core/types.js';
 import { tempDir, SHARED } from './helpers/temp.js';
 import { arenaRun, saveArenaRun } from './helpers/arena-run.js';
-import { writeFile } from 'node:fs/promises';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -175,6 +174,14 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
   assert.equal(await reportHeading.innerText(), 'Arena report run-e2e');
   assert.equal(await page.locator('iframe.report-frame').getAttribute('sandbox'), '', 'the report runs in an empty sandbox');
   await shot('08c-evaluate-report');
+  await page.locator('#advice-preset option[value="finance"]').waitFor({ state: 'attached' });
+  await page.locator('#advice-preset').selectOption('finance');
+  await page.getByRole('button', { name: 'Advise', exact: true }).click();
+  await page.locator('.advice-verdict').waitFor();
+  assert.match(await page.locator('.advice-verdict').innerText(), /^Recommendation: rag — confidence 0\.\d\d/);
+  assert.ok((await page.locator('.advice-reasons li').allInnerTexts()).some((t) => t.startsWith('[updateFrequency] Measured: after 5 facts changed, arm ft (ft) still gave 5 old value(s)')));
+  await page.locator('.advice').scrollIntoViewIfNeeded();
+  await shot('08d-evaluate-advice');
 
   // 9. A narrow (phone) layout: the source opens over the chat, passage in view.
   await page.setViewportSize({ width: 390, height: 800 });

@@ -73,7 +73,7 @@ export function readArenaEvidence(run: ArenaRun, criteria: AdviceCriteria): Meas
     out.excluded.set(kind, reason);
     out.reasons.push(reason);
   };
-  const fastChanging = criteria.externalKnowledge === 'dynamic' || FAST_CHANGING.has(criteria.updateFrequency);
+  const fastChanging = criteria.externalKnowledge === 'dynamic' || (criteria.externalKnowledge === 'static' && FAST_CHANGING.has(criteria.updateFrequency));
   for (const [kind, arm] of best) {
     const p95 = arm.metrics.latencyP95Ms;
     if (criteria.latencyBudgetMs !== null && typeof p95 === 'number' && p95 > criteria.latencyBudgetMs) {

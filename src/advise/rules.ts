@@ -33,7 +33,8 @@ export function priorRules(c: AdviceCriteria): PriorRule[] {
       { rag: 3, 'rag+ft': 2, raft: 2.5, ft: -1, prompt: -2 },
     );
   }
-  if (c.externalKnowledge === 'dynamic' || FAST_CHANGING.has(c.updateFrequency)) {
+  // How often knowledge changes matters only when the model needs that knowledge.
+  if (c.externalKnowledge !== 'none' && (c.externalKnowledge === 'dynamic' || FAST_CHANGING.has(c.updateFrequency))) {
     add('updateFrequency', `The knowledge changes ${c.updateFrequency === 'never' ? 'over time' : c.updateFrequency}: with retrieval a change is live after one \`tailor sync\`; knowledge trained into weights is stale until the next training run.`, { rag: 2, 'rag+ft': 0.5, raft: 0.5, ft: -3, prompt: -1 });
   } else if (c.externalKnowledge !== 'none' && (c.updateFrequency === 'never' || c.updateFrequency === 'yearly')) {
     add('updateFrequency', `The knowledge changes ${c.updateFrequency === 'never' ? 'never' : 'about once a year'}, so retraining to keep a fine-tuned model current is affordable.`, { ft: 1, 'rag+ft': 0.5, raft: 0.5 });

@@ -3,7 +3,7 @@
  * turned into ApiError, SSE read from fetch bodies (EventSource cannot send an
  * Authorization header), uploads through XMLHttpRequest for byte progress.
  */
-import type { AnswerWithTrace, ArenaRun, ArenaRunSummary, CollectionInfo, DocumentDetail, DocumentListItem, Job, RetrieveResult } from './types.js';
+import type { Advice, AnswerWithTrace, ArenaRun, ArenaRunSummary, CollectionInfo, DocumentDetail, DocumentListItem, Job, RetrieveResult } from './types.js';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -49,6 +49,9 @@ export interface ApiClient {
   arenaReport(id: string): Promise<string>;
   /** Where the report is served (opens directly when the server runs without keys). */
   arenaReportUrl(id: string): string;
+  advicePresets(): Promise<{ presets: Array<{ name: string; description: string }> }>;
+  /** `tailor advise` on a run's measurements, from a preset's criteria. */
+  arenaAdvice(id: string, preset?: string): Promise<Advice>;
 }
 
 export function createApiClient(options: { baseUrl?: string; getKey: () => string | null; onSuccess?: () => void }): ApiClient {
@@ -98,6 +101,8 @@ export function createApiClient(options: { baseUrl?: string; getKey: () => strin
     arenaRun: (id) => json('GET', `/api/arena/runs/${enc(id)}`),
     arenaReport: async (id) => (await request('GET', `/api/arena/runs/${enc(id)}/report`)).text(),
     arenaReportUrl: (id) => `${base}/api/arena/runs/${enc(id)}/report`,
+    advicePresets: () => json('GET', '/api/arena/presets'),
+    arenaAdvice: (id, preset) => json('GET', `/api/arena/runs/${enc(id)}/advice${preset ? `?preset=${enc(preset)}` : ''}`),
 
     async ask(body, onDelta, signal) {
       const response = await request('POST', '/api/ask', { ...body, stream: true }, signal);

@@ -110,6 +110,28 @@ function freshnessTable(run: ArenaRun): HTMLElement | null {
   );
 }
 
+/** The advisor's verdict on this run for a chosen use case: recommendation, reasons, what would change it. */
+function advicePanel(ctx: AppContext, runId: string): HTMLElement {
+  const select = h('select', { id: 'advice-preset', name: 'preset' }, h('option', { value: '' }, 'default criteria'));
+  const result = h('div', { class: 'advice-result', 'aria-live': 'polite' });
+  void ctx.api.advicePresets().then(({ presets }) => select.append(...presets.map((p) => h('option', { value: p.name, title: p.description }, p.name))), () => undefined);
+  const button = h('button', { type: 'button' }, 'Advise');
+  button.addEventListener('click', async () => {
+    try {
+      const advice = await ctx.api.arenaAdvice(runId, select.value || undefined);
+      result.replaceChildren(
+        h('p', { class: 'advice-verdict' }, h('strong', {}, `Recommendation: ${advice.recommendation}`), ` — confidence ${advice.confidence.toFixed(2)} (${advice.confidenceLabel}), based on ${advice.basis}`),
+        h('ul', { class: 'advice-reasons' }, ...advice.reasons.map((r) => h('li', { class: r.effect }, r.criterion ? `[${r.criterion}] ` : r.evidence ? '[measured] ' : '', r.text))),
+        h('p', { class: 'muted small' }, 'What would change it:'),
+        h('ul', { class: 'advice-would-change' }, ...advice.wouldChange.map((w) => h('li', {}, w.text))),
+      );
+    } catch (error) {
+      result.replaceChildren(h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error)));
+    }
+  });
+  return h('section', { class: 'advice', 'aria-label': 'Advice' }, h('h3', {}, 'Which approach should you use?'), h('div', { class: 'advice-form' }, h('label', { for: 'advice-preset' }, 'Use case '), select, ' ', button), result);
+}
+
 export function createEvaluateScreen(ctx: AppContext): { element: HTMLElement; onShow: () => void } {
   const list = h('div', { class: 'arena-list', 'aria-live': 'polite' });
   const detail = h('div', { class: 'arena-run' });
@@ -142,6 +164,7 @@ export function createEvaluateScreen(ctx: AppContext): { element: HTMLElement; o
         freshnessTable(run) ?? "",
         h('p', { class: 'report-links' }, h('a', { href: ctx.api.arenaReportUrl(run.id), target: '_blank', rel: 'noopener noreferrer' }, 'Open the HTML report'), ' ', viewReport),
         report,
+        advicePanel(ctx, run.id),
       );
     } catch (error) {
       detail.replaceChildren(h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error)));

@@ -14,6 +14,7 @@ export type {
   RetrievedChunk,
 } from '../../src/core/types.js';
 export type { ArenaArm, ArenaRun, ArenaRunSummary, ArenaMetricName } from '../../src/eval/arena/types.js';
+export type { Advice } from '../../src/advise/advise.js';
 import type { Answer, DocumentFormat, PageSpan, RetrievedChunk } from '../../src/core/types.js';
 
 export interface CollectionInfo {

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { TailorError } from '../../core/errors.js';
 import { arenaRunDir, listArenaRuns, loadArenaRun } from '../../eval/arena/run-store.js';
+import { advise } from '../../advise/advise.js';
+import { CRITERIA_FIELDS, parseCriterion, type AdviceCriteria } from '../../advise/criteria.js';
+import { ADVICE_PRESETS, findPreset } from '../../advise/presets.js';
 import { grants, seesAll } from '../auth.js';
 import type { Principal } from '../keys.js';
 import { principalOf, type AppEnv, type ServerDeps } from '../context.js';
@@ -22,7 +25,7 @@ function mayRead(principal: Principal, collections: readonly string[] | undefine
 
 const missing = (id: string) => new TailorError('NOT_FOUND', `No arena run "${id}": list runs with GET /api/arena/runs.`, { details: { id } });
 
-/** GET /api/arena/runs, /runs/:id (run.json) and /runs/:id/report (the HTML report). */
+/** GET /api/arena/runs, /runs/:id (run.json), /runs/:id/report (the HTML report) and /runs/:id/advice. */
 export function arenaRoutes(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -45,6 +48,18 @@ export function arenaRoutes(deps: ServerDeps): Hono<AppEnv> {
     return c.json({ runs });
   });
   app.get('/runs/:id', async (c) => c.json(await visibleRun(principalOf(c), c.req.param('id'))));
+  app.get('/presets', (c) => c.json({ presets: ADVICE_PRESETS }));
+  // The advisor on this run's measurements: ?preset=NAME and/or criteria fields as query parameters.
+  app.get('/runs/:id/advice', async (c) => {
+    const run = await visibleRun(principalOf(c), c.req.param('id'));
+    const preset = c.req.query('preset');
+    const criteria: Partial<AdviceCriteria> = preset ? { ...findPreset(preset).criteria } : {};
+    for (const field of CRITERIA_FIELDS) {
+      const value = c.req.query(field);
+      if (value !== undefined) (criteria as Record<string, unknown>)[field] = parseCriterion(field, value, `query parameter ${field}`);
+    }
+    return c.json(advise({ criteria, arena: run }));
+  });
   app.get('/runs/:id/report', async (c) => {
     const id = c.req.param('id');
     await visibleRun(principalOf(c), id);
