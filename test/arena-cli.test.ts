@@ -137,11 +137,11 @@ describe('judge, interruption and resume (library, local judge server)', () => {
 
   test('a judge that times out stops the run, which keeps its answers and resumes to the end', async () => {
     judge.setStall(3);
-    const options = { home, store: workspace.tailor.store, retriever: workspace.tailor.retriever, collections: ['vellmora'], questionsFile: questions, judgeTimeoutMs: 400 };
+    const options = { home, store: workspace.tailor.store, retriever: workspace.tailor.retriever, collections: ['vellmora'], questionsFile: questions, judgeTimeoutMs: 2000 };
     const spec = `openai-compatible:judge@${judge.baseURL}`;
     const error = await runArena({ ...options, arms: parseArms('rag=extractive'), judge: spec }).then(() => assert.fail('the stalled judge must stop the run'), (e: unknown) => e);
     assert.ok(isTailorError(error) && error.code === 'PROVIDER_UNAVAILABLE', String(error));
-    assert.match(error.message, /The judge openai-compatible:judge@.* gave no verdict within 0\.4 s \(question weight\).*2 answers so far are kept in run (\S+) \(status partial\)/);
+    assert.match(error.message, /The judge openai-compatible:judge@.* gave no verdict within 2\.0 s \(question weight\).*2 answers so far are kept in run (\S+) \(status partial\)/);
     const id = error.details.runId as string;
     const partial = await loadArenaRun(home, id);
     assert.equal(partial.status, 'partial');

@@ -82,6 +82,8 @@ interface RunState {
   training: Array<[string, ArenaTraining]>;
   judge?: string;
   freshness?: number;
+  /** Set when the run trains its adapters, so a resume after a failed training trains again. */
+  train?: { hyperparameters?: TrainHyperparameters; generated?: boolean };
 }
 
 /**
@@ -118,20 +120,23 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
       // Without an adapter arm nothing is trained, so every question is a test question.
       const trains = options.arms.some((a) => NEEDS_ADAPTER[a.kind]);
       const questions = trains ? assignSplits(raw, protocol, documents, { testShare: options.testShare, seed: options.seed }) : raw.map((q) => ({ ...q, split: 'test' as const }));
-      let arms = options.arms;
-      let training = new Map<string, ArenaTraining>();
-      state = { id, createdAt: new Date().toISOString(), protocol, collections, source: options.questionsFile ?? (options.questions ? 'given' : 'generated:offline'), arms, questions, training: [], judge: options.judge, freshness: options.freshness };
+      const arms = options.arms;
+      state = {
+        id, createdAt: new Date().toISOString(), protocol, collections, source: options.questionsFile ?? (options.questions ? 'given' : 'generated:offline'), arms, questions, training: [],
+        judge: options.judge, freshness: options.freshness, ...(options.train ? { train: { hyperparameters: options.trainHyperparameters, generated: options.trainOnGenerated } } : {}),
+      };
       await writeState(dir, state);
-      if (options.train) {
-        ({ arms, training } = await trainArmAdapters({
-          home: options.home, runId: id, store: options.store, collections, arms, questions, documents,
-          trainDocumentIds: trainingDocumentIds(questions, protocol, documents), cwd,
-          generatedQuestions: options.trainOnGenerated, hyperparameters: options.trainHyperparameters,
-          logger, onProgress: options.onProgress, abortSignal: options.abortSignal,
-        }));
-        state = { ...state, arms, training: [...training] };
-        await writeState(dir, state);
-      }
+    }
+    if (state.train && state.arms.some((a) => NEEDS_ADAPTER[a.kind] && !a.adapter)) {
+      // Adapters this run already registered are reused, so a resumed run only trains what is missing.
+      const { arms, training } = await trainArmAdapters({
+        home: options.home, runId: id, store: options.store, collections, arms: state.arms, questions: state.questions, documents,
+        trainDocumentIds: trainingDocumentIds(state.questions, state.protocol, documents), cwd,
+        generatedQuestions: state.train.generated, hyperparameters: state.train.hyperparameters,
+        logger, onProgress: options.onProgress, abortSignal: options.abortSignal,
+      });
+      state = { ...state, arms, training: [...training] };
+      await writeState(dir, state);
     }
     const run = state;
     const training = new Map(run.training);
