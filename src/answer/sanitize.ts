@@ -1,8 +1,9 @@
 /**
  * Answer text leaves Tailor for clients that may render it (chat UIs render Markdown
  * and often HTML). Whatever a document or a model put in it, what leaves is plain
- * text: no HTML-like tags, no chat-template tokens or role headers, no control or
- * bidirectional-override characters, and `[n]` markers only where Tailor cites source n.
+ * text: no HTML-like tags, no Markdown images or script links, no chat-template tokens or
+ * role headers, no control or bidirectional-override characters, and `[n]` markers only
+ * where Tailor cites source n.
  */
 
 export interface AnswerSanitizerOptions {
@@ -26,6 +27,13 @@ const TAG = /<\/?[a-z!?][^<>]*>/gi;
 const OPEN_ANGLE = /<(?=[a-z/!?|])/gi;
 const ROLE_LINE = /^([ \t>]*)(?:#{1,6}[ \t]*)?(?:system|assistant|user|human|developer|instructions?)[ \t]*:[ \t]*/gim;
 const MARKER = /\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]/g;
+// Markdown a chat client would act on: an image loads its URL on sight (a way to send data out),
+// a script-scheme link runs code on a click. Both keep only their text.
+// URLs may hold one level of parentheses: `javascript:alert(1)`.
+const MD_IMAGE = /!\[([^\]\n]{0,200})\]\((?:[^()\n]|\([^()\n]{0,200}\)){0,2000}\)/g;
+const MD_UNSAFE_LINK = /\[([^\]\n]{0,200})\]\(\s*(?:javascript|data|vbscript|file):(?:[^()\n]|\([^()\n]{0,200}\)){0,2000}\)/gi;
+/** The start of a Markdown image or link that may still be completed by text not yet seen. */
+const MD_OPEN = /!?\[[^\]\n]{0,200}(?:\](?:\((?:[^()\n]|\([^()\n]{0,200}\)?){0,2000})?)?$|!$/;
 
 /** How far back an unclosed `<` or `[` may be held waiting for its end; beyond it, it is plain text. */
 const HOLD_TAG = 512;
@@ -36,6 +44,8 @@ const HOLD_LINE_START = 24;
 function clean(text: string, allowed: ReadonlySet<number>): string {
   return text
     .replace(CONTROL, '')
+    .replace(MD_IMAGE, '$1')
+    .replace(MD_UNSAFE_LINK, '$1')
     .replace(ROLE_TOKEN, '')
     .replace(LLAMA_TOKEN, '')
     .replace(COMMENT, '')
@@ -56,6 +66,8 @@ function safeEnd(buffer: string, final: boolean): number {
   if (sys) end = Math.min(end, sys.index);
   const bracket = buffer.lastIndexOf('[');
   if (bracket !== -1 && buffer.indexOf(']', bracket) === -1 && buffer.length - bracket < HOLD_MARKER) end = Math.min(end, bracket);
+  const markdown = MD_OPEN.exec(buffer);
+  if (markdown) end = Math.min(end, markdown.index);
   const lineStart = buffer.lastIndexOf('\n') + 1;
   if (buffer.length - lineStart < HOLD_LINE_START && !/:[ \t]*[^ \t]/.test(buffer.slice(lineStart))) end = Math.min(end, lineStart);
   return end;
