@@ -192,6 +192,9 @@ describe('rows 2, 3, 4 and 8 through the built server', () => {
       const linked = await call(`/api/documents/${h.keptId}/file`);
       assert.equal(linked.status, 404);
       assert.ok(!linked.text.includes('root:'), 'never serves the link target');
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(h.corpus.secretFile, '# Payroll\n\nEdited on disk after ingest.\n');
+      assert.equal((await call(`/api/documents/${h.secretId}/file`)).status, 404, 'a file that no longer matches its hash is not served');
       await askAboutSecret(call);
       await rm(h.corpus.secretFile);
       const synced = await call('/api/collections/hr/sync', { json: {} });

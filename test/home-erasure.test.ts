@@ -138,6 +138,29 @@ describe('every way a document leaves a home reaches datasets, exports, adapters
   });
 });
 
+describe('uploaded originals', () => {
+  test('a document uploaded into <home>/uploads loses its original file with it; a user folder is left alone', async () => {
+    const dir = await tempDir('tailor-home-uploads-');
+    const homeDir = join(dir, 'home');
+    const { mkdir } = await import('node:fs/promises');
+    const { existsSync } = await import('node:fs');
+    await mkdir(join(homeDir, 'uploads', 'hr'), { recursive: true });
+    const uploaded = join(homeDir, 'uploads', 'hr', 'payroll.md');
+    await writeFile(uploaded, `# Payroll\n\n${SECRET}\n`);
+    const corpus = await writeCorpus(dir);
+    const home = await openHome({ home: homeDir, embedder: 'none', cacheDir: join(dir, 'cache') });
+    await home.ingest({ paths: [join(homeDir, 'uploads', 'hr'), corpus.keptFile], collection: 'hr' });
+    const docs = await home.store.doListDocuments({});
+    const report = await home.deleteCollection('hr');
+    assert.equal(report.removedDocuments, docs.length);
+    assert.deepEqual(report.erasure.uploads, [join('uploads', 'hr', 'payroll.md')]);
+    assert.equal(existsSync(uploaded), false);
+    assert.equal(existsSync(corpus.keptFile), true, 'files the user ingested from their own folders are theirs');
+    await home.close();
+    assert.deepEqual(filesContaining(homeDir, SECRET.slice(0, 40)), []);
+  });
+});
+
 describe('openHome', () => {
   test('chooses the store from configuration and refuses one it does not have', async () => {
     const dir = await tempDir('tailor-home-store-');

@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../index/store.js';
 import { eraseLineage } from '../finetune/lineage.js';
@@ -38,6 +40,7 @@ export async function eraseDerived(
   receipt.exports = exported.exports;
   receipt.warnings.push(...exported.warnings);
   receipt.traces = await context.traces.erase(content);
+  receipt.uploads = await removeUploadedOriginals(context.dir, content);
   if (!options.reclaim) {
     // Part of a larger operation (a sync, a re-ingest): the caller reclaims once at its end.
   } else if (context.store.doReclaim) {
@@ -52,4 +55,22 @@ export async function eraseDerived(
     traces: receipt.traces,
   });
   return receipt;
+}
+
+/**
+ * A file uploaded through the server is kept under <home>/uploads/<collection>/ — a copy of the
+ * document the home made, so it goes with it (a later sync would bring it back otherwise).
+ * Files the user ingested from their own folders are theirs and stay.
+ */
+async function removeUploadedOriginals(home: string, content: ErasedContent): Promise<string[]> {
+  const uploads = join(home, 'uploads');
+  const removed: string[] = [];
+  for (const doc of content.documents) {
+    if (!doc.whole || !isAbsolute(doc.source)) continue;
+    const rel = relative(uploads, doc.source);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) continue;
+    await rm(doc.source, { force: true });
+    removed.push(relative(home, doc.source));
+  }
+  return removed;
 }

@@ -11,6 +11,8 @@ export interface ErasureReceipt {
   /** Adapters trained on erased data: now flagged `containsErasedData`, with the command that retrains them. */
   adapters: Array<{ name: string; retrainCommand: string }>;
   traces: { memory: number; file: number };
+  /** Uploaded originals (under <home>/uploads) of erased documents, deleted; path relative to the home. */
+  uploads: string[];
   warnings: string[];
 }
 
@@ -24,6 +26,7 @@ export function emptyReceipt(reason: string): ErasureReceipt {
     exports: [],
     adapters: [],
     traces: { memory: 0, file: 0 },
+    uploads: [],
     warnings: [],
   };
 }
@@ -50,6 +53,7 @@ export function mergeReceipts(reason: string, receipts: ErasureReceipt[]): Erasu
     merged.adapters.push(...r.adapters);
     merged.traces.memory += r.traces.memory;
     merged.traces.file += r.traces.file;
+    merged.uploads.push(...r.uploads);
     merged.warnings.push(...r.warnings);
   }
   // The last count of what remains in a dataset is the true one.
@@ -73,6 +77,7 @@ export function formatReceipt(receipt: ErasureReceipt): string {
   lines.push(`  adapters flagged: ${receipt.adapters.length === 0 ? 'none' : receipt.adapters.map((a) => a.name).join(', ')}`);
   for (const a of receipt.adapters) lines.push(`    retrain ${a.name}: ${a.retrainCommand}`);
   lines.push(`  traces: ${receipt.traces.memory} removed from memory, ${receipt.traces.file} from traces.jsonl`);
+  if (receipt.uploads.length > 0) lines.push(`  uploaded originals deleted: ${receipt.uploads.join(', ')}`);
   for (const w of receipt.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
-import { open, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { sha256Hex } from '../../core/hash.js';
-import { extname, isAbsolute, relative } from 'node:path';
+import { extname, isAbsolute } from 'node:path';
 import { Hono } from 'hono';
 import { TailorError } from '../../core/errors.js';
 import { principalOf, type AppEnv, type ServerDeps } from '../context.js';
@@ -51,11 +51,8 @@ export function documentRoutes(deps: ServerDeps): Hono<AppEnv> {
       const forgotten = await deps.owner.deleteDocument(doc.id);
       return { ...forgotten, lineage: { datasets: forgotten.erasure.datasets.length, adapters: forgotten.erasure.adapters.map((a) => a.name) } };
     });
+    // The uploaded original (if any) went with the document: Home's erase path removes it.
     deps.catalog.invalidate();
-    // An uploaded original would come back on the next sync, so it goes too.
-    const uploads = deps.catalog.uploadsDir(doc.collection);
-    const rel = relative(uploads, doc.source);
-    if (!rel.startsWith('..') && !isAbsolute(rel)) await rm(doc.source, { force: true });
     return c.json(report);
   });
 
