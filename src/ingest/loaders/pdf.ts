@@ -1,6 +1,7 @@
-import { extractText, getDocumentProxy, getMeta } from 'unpdf';
+import { getDocumentProxy, getMeta } from 'unpdf';
 import { TailorError } from '../../core/errors.js';
 import type { LoadedDocument, PageSpan } from '../../core/types.js';
+import { pageTextInReadingOrder, type PdfTextItem } from './pdf-columns.js';
 import { fileTitle, type LoaderInput } from './source.js';
 
 const PAGE_SEPARATOR = '\n\n';
@@ -63,13 +64,29 @@ export function joinPages(pageTexts: string[]): { text: string; pages: PageSpan[
   return { text, pages };
 }
 
+/** Each page's text from PDF.js's items, put in reading order when the page is set in two columns. */
+async function readPageTexts(pdf: PdfProxy): Promise<string[]> {
+  const texts: string[] = [];
+  for (let n = 1; n <= pdf.numPages; n++) {
+    const page = await pdf.getPage(n);
+    const content = await page.getTextContent();
+    const items: PdfTextItem[] = [];
+    for (const item of content.items) {
+      if (!('str' in item) || item.str == null) continue;
+      items.push({ str: item.str, x: item.transform[4] as number, width: item.width, hasEOL: item.hasEOL });
+    }
+    texts.push(pageTextInReadingOrder(items));
+  }
+  return texts;
+}
+
 export async function loadPdf({ path, bytes }: LoaderInput): Promise<LoadedDocument> {
   const pdf = await openPdf(bytes, path);
   try {
     let pageTexts: string[];
     let info: Record<string, unknown> = {};
     try {
-      ({ text: pageTexts } = await extractText(pdf, { mergePages: false }));
+      pageTexts = await readPageTexts(pdf);
       info = (await getMeta(pdf)).info ?? {};
     } catch (error) {
       throw openFailure(error, path);
