@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import { loadPdf } from '../src/ingest/loaders/pdf.js';
+import { LoadBudget } from '../src/ingest/loaders/budget.js';
 
 const LEFT = [
   'The survey began in the spring of that year',
@@ -37,7 +38,7 @@ describe('PDF reading order', () => {
         page.drawText(RIGHT[i]!, { x: 320, y: 700 - i * 14, size: 10, font });
       });
     });
-    const { text } = await loadPdf({ path: 'survey.pdf', bytes });
+    const { text } = await loadPdf({ path: 'survey.pdf', bytes, budget: new LoadBudget('survey.pdf') });
     const normalised = text.replace(/\s+/g, ' ');
     assert.ok(normalised.startsWith('Field Survey of the Northern Province'), normalised.slice(0, 80));
     assert.ok(normalised.includes(LEFT.join(' ')), 'the left column reads as one passage');
@@ -59,7 +60,7 @@ describe('PDF reading order', () => {
         page.drawText(figures, { x: 380, y: 700 - i * 14, size: 10, font });
       });
     });
-    const { text } = await loadPdf({ path: 'statement.pdf', bytes });
+    const { text } = await loadPdf({ path: 'statement.pdf', bytes, budget: new LoadBudget('statement.pdf') });
     const lines = text.split('\n').map((line) => line.replace(/\s+/g, ' ').trim());
     for (const [label, figures] of rows) assert.ok(lines.includes(`${label} ${figures.replace(/\s+/g, ' ')}`), `row "${label}" kept whole in ${JSON.stringify(lines)}`);
   });
