@@ -109,10 +109,10 @@ async function main(): Promise<void> {
   }
   console.log(table(['min-support', ...sets.flatMap((s) => [`${s} correct refusals`, `${s} false refusals`])], rows));
   const series = sets.flatMap((set) => [
-    { name: `${set}: correct refusals (unanswerable)`, points: thresholds.map((t) => [t, 100 * rates(cases.filter((c) => c.set === set), t).correctRefusals] as [number, number]) },
-    { name: `${set}: false refusals (answerable)`, points: thresholds.map((t) => [t, 100 * rates(cases.filter((c) => c.set === set), t).falseRefusals] as [number, number]) },
+    { name: `${set}: unanswerable`, points: thresholds.map((t) => [t, 100 * rates(cases.filter((c) => c.set === set), t).correctRefusals] as [number, number]) },
+    { name: `${set}: answerable`, points: thresholds.map((t) => [t, 100 * rates(cases.filter((c) => c.set === set), t).falseRefusals] as [number, number]) },
   ]);
-  fs.writeFileSync(out, lineChartSvg({ title: 'Extractive answerer: refusals by --min-support', series, xLabel: '--min-support', yLabel: '% of questions refused' }));
+  fs.writeFileSync(out, lineChartSvg({ title: 'Refused by --min-support (unanswerable: higher is better; answerable: lower)', series, xLabel: '--min-support', yLabel: '% of questions refused' }));
   const d = rates(cases.filter((c) => c.set === 'rgb'), DEFAULT_MIN_SUPPORT);
   console.log(`default --min-support ${DEFAULT_MIN_SUPPORT}: rgb correct refusals ${pct(d.correctRefusals)}, false refusals ${pct(d.falseRefusals)}; chart: ${out}`);
 }

@@ -85,6 +85,37 @@ describe('the extractive answer tells the truth about its evidence', () => {
   });
 });
 
+describe('refusals judged on what the question means', () => {
+  const NDA: Doc[] = [
+    {
+      source: 'nda.md', title: 'Mutual Non-Disclosure Agreement',
+      text: '# Mutual Non-Disclosure Agreement\n\n## Term\n\nThis Agreement remains in force for three years from the Effective Date. The confidentiality obligations survive termination for five years.\n\n## Confidential Information\n\nThe Receiving Party shall not disclose Confidential Information to third parties without prior written consent. The Receiving Party may share Confidential Information with its employees who need to know it.\n\n## Return of Materials\n\nOn request, the Receiving Party shall return or destroy all materials containing Confidential Information within 30 days.',
+    },
+  ];
+
+  test('an in-domain question whose answer the contract lacks is refused; one it answers is not', async () => {
+    const tailor = await open(NDA);
+    const lacking = await tailor.ask('Which court has jurisdiction over disputes under the agreement?');
+    assert.equal(lacking.refused, true, lacking.text);
+    assert.ok(lacking.trace.support! < 0.35);
+    const answered = await tailor.ask('How long do the confidentiality obligations survive termination?');
+    assert.equal(answered.refused, false);
+    assert.match(answered.text, /five years/);
+    assert.ok(answered.trace.support! > lacking.trace.support!);
+    await tailor.close();
+  });
+
+  test('a question asking for a value is supported less by evidence that states none', async () => {
+    const tailor = await open(NDA);
+    const answer = await tailor.ask('When does the Receiving Party return materials?', { minSupport: 0 });
+    const dated = await tailor.ask('Within how many days must the Receiving Party return materials?', { minSupport: 0 });
+    assert.match(dated.text, /30 days/);
+    assert.equal(dated.shortAnswer?.text, '30 days');
+    assert.ok(answer.trace.support! < dated.trace.support!, `${answer.trace.support} vs ${dated.trace.support}`);
+    await tailor.close();
+  });
+});
+
 const ROC_BOOK: Doc[] = [
   {
     source: 'book/ch04-01-what-is-ownership.md', title: 'What Is Ownership?',

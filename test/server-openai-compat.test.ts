@@ -77,6 +77,9 @@ describe('OpenAI-compatible chat as clients expect', () => {
       assert.equal(body.error.param, field);
       assert.match(body.error.message, new RegExp(`"${field}"`));
     }
+    const unknown = await chat({ model: 'rag:book', reasoning_effort: 'high', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(unknown.status, 400);
+    assert.equal((await unknown.json()).error.param, 'reasoning_effort');
     // Fields at their no-op values change nothing and pass.
     const ok = await chat({ model: 'rag:book', tools: [], top_p: 1, logprobs: false, response_format: { type: 'text' }, messages: [{ role: 'user', content: 'How many days of paid vacation do new employees get?' }] });
     assert.equal(ok.status, 200);

@@ -49,9 +49,11 @@ export function readValues(kind: AnswerKind, question: string, questionTerms: Re
   const support = new Map<string, { weight: number; first: StatedValue }>();
   for (const sentence of contenders) {
     for (const value of valuesOf.get(sentence)!) {
+      // A full name or a full date says more than one capitalised word or a bare year.
+      const weight = sentence.score * (value.text.includes(' ') ? 1.25 : 1);
       const entry = support.get(value.key);
-      if (entry) entry.weight += sentence.score;
-      else support.set(value.key, { weight: sentence.score, first: { text: value.text, key: value.key, sentence } });
+      if (entry) entry.weight += weight;
+      else support.set(value.key, { weight, first: { text: value.text, key: value.key, sentence } });
     }
   }
   let short: StatedValue | undefined;

@@ -132,6 +132,8 @@ export function findNames(text: string, questionTerms: ReadonlySet<string>): Val
     // "Tampa, Florida": a place and its region are one name.
     const region = /^,\s+([\p{Lu}][\p{L}.]+(?:\s[\p{Lu}][\p{L}.]+)?)/u.exec(text.slice(index + name.length));
     if (region && !isSubject(region[1]!)) name += region[0];
+    // "Austrian author", "Colombian rider": a nationality describing someone, not the someone.
+    if (!name.includes(' ') && /(?:ian|ean|ese|ish|ic)$/.test(name) && /^\s+\p{Ll}/u.test(text.slice(index + name.length))) continue;
     if (name.length < 2) continue;
     coveredUntil = index + name.length;
     out.push({ text: name, index, key: 'name-' + name.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim() });

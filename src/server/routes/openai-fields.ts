@@ -26,7 +26,15 @@ const CHECKS: Array<{ field: string; inert: (value: unknown) => boolean; why: st
   { field: 'web_search_options', inert: () => false, why: 'Tailor searches only its own collections' },
 ];
 
+/** Fields Tailor acts on, or that change nothing about the answer (`user` names the caller for abuse tracking). */
+const HONOURED = new Set(['model', 'messages', 'stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'stop', 'seed', 'n', 'user']);
+
 export function refuseUnsupportedFields(body: Record<string, unknown>): void {
+  const checked = new Set(CHECKS.map((c) => c.field));
+  const unknown = Object.keys(body).find((field) => !HONOURED.has(field) && !checked.has(field) && body[field] !== undefined && body[field] !== null);
+  if (unknown) {
+    throw new TailorError('INVALID_ARGUMENT', `The field "${unknown}" is not supported by this server; remove it from the request (supported: ${[...HONOURED].join(', ')}).`, { details: { param: unknown } });
+  }
   for (const { field, inert, why } of CHECKS) {
     const value = body[field];
     if (value === undefined || value === null || inert(value)) continue;
