@@ -16,7 +16,7 @@ export function registerIngest(program: Command, io: CliIo): void {
     .option('--embedder <spec>', 'embedder for a new store: words (default), none, openai:<model>, gguf:<path>, model2vec:<dir>, onnx:<dir>')
     .option('--max-bytes <n>', 'largest file to read', (v) => Number(v))
     .option('--max-decompressed-bytes <n>', 'most bytes a DOCX/XLSX/PPTX/ODT/EPUB may inflate to (default 64 MB)', (v) => Number(v))
-    .option('--max-depth <n>', 'deepest HTML/XML/JSON nesting accepted (default 1000)', (v) => Number(v))
+    .option('--max-depth <n>', 'deepest HTML/XML/JSON nesting accepted (default 256)', (v) => Number(v))
     .option('--max-seconds <n>', 'longest one file may take to load (default 60)', (v) => Number(v))
     .option('--json', 'print the full report as JSON')
     .action(async (paths: string[], flags, command: Command) => {
