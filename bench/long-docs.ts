@@ -9,8 +9,8 @@
  * lowercasing and collapsing whitespace), document hit@k (the answering document owns one of the top-k
  * passages), page hit@k for PDFs, and the mean context tokens the top-5 passages take, so a bigger passage
  * cannot win by size alone; answer@budget takes each system's passages in rank order while they fit the
- * tokens the 250-word baseline's top 5 take for that question, the like-for-like comparison. Baselines: BM25 over fixed 250-word windows, and (for PDFs) BM25 over whole
- * pages. Tailor runs through `openWorkspace` in a fresh temporary home: the real ingest, chunking, index and
+ * tokens the 250-word baseline's top 5 take for that question, the like-for-like comparison. Baselines:
+ * BM25 over fixed 250-word windows, and (for PDFs) BM25 over whole pages. Tailor runs through `openWorkspace` in a fresh temporary home: the real ingest, chunking, index and
  * retriever with the default embedder. Sets and gold: bench/long-docs-data.ts.
  */
 import fs from 'node:fs';
@@ -45,9 +45,9 @@ interface Scores {
 }
 
 const KS = [1, 5, 10];
-const MISSES = process.argv.includes("--misses");
+const MISSES = process.argv.includes('--misses');
+const MISS_K = Number(arg('--miss-k', '5'));
 const EXPAND = Number(arg('--expand', '0'));
-const MISS_K = Number(arg("--miss-k", "5"));
 
 async function score(set: LongDocSet, search: Search, budgets?: number[]): Promise<Scores> {
   const answer: Record<number, number> = { 1: 0, 5: 0, 10: 0 };
