@@ -2,14 +2,15 @@
  * Retrieval on long real documents: Tailor's default against naive BM25 baselines, in one run.
  *
  *   node --import tsx bench/long-docs.ts [--sets legal,pubmedqa,sec] [--limit N] [--embedder words|none]
- *                                        [--max-tokens N] [--overlap N] [--baselines no] [--misses]
+ *                                        [--max-tokens N] [--overlap N] [--baselines no] [--misses [--miss-k K]]
+ *                                        [--expand R]   (small-to-big: each hit with R neighbouring chunks each side)
  *
  * For every question: answer/evidence recall@k (a gold text lies inside one of the top-k passages, after
  * lowercasing and collapsing whitespace), document hit@k (the answering document owns one of the top-k
  * passages), page hit@k for PDFs, and the mean context tokens the top-5 passages take, so a bigger passage
  * cannot win by size alone; answer@budget takes each system's passages in rank order while they fit the
- * tokens the 250-word baseline's top 5 take for that question, the like-for-like comparison. Baselines: BM25 over fixed 250-word windows, and (for PDFs) BM25 over whole
- * pages. Tailor runs through `openWorkspace` in a fresh temporary home: the real ingest, chunking, index and
+ * tokens the 250-word baseline's top 5 take for that question, the like-for-like comparison. Baselines:
+ * BM25 over fixed 250-word windows, and (for PDFs) BM25 over whole pages. Tailor runs through `openWorkspace` in a fresh temporary home: the real ingest, chunking, index and
  * retriever with the default embedder. Sets and gold: bench/long-docs-data.ts.
  */
 import fs from 'node:fs';
@@ -44,8 +45,9 @@ interface Scores {
 }
 
 const KS = [1, 5, 10];
-const MISSES = process.argv.includes("--misses");
-const MISS_K = Number(arg("--miss-k", "5"));
+const MISSES = process.argv.includes('--misses');
+const MISS_K = Number(arg('--miss-k', '5'));
+const EXPAND = Number(arg('--expand', '0'));
 
 async function score(set: LongDocSet, search: Search, budgets?: number[]): Promise<Scores> {
   const answer: Record<number, number> = { 1: 0, 5: 0, 10: 0 };
@@ -138,13 +140,45 @@ async function tailorSearch(set: LongDocSet, embedder: string, chunking: Record<
   if (set.texts) await tailor.ingestTexts({ items: set.texts.map((t) => ({ ...t, format: 'markdown' as const })), dropDuplicateChunks: false });
   const stats = await tailor.store.doStats();
   console.error(`[${set.name}] Tailor indexed ${stats.documents} documents, ${stats.chunks} chunks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const plain: Search = async (query, k) =>
+    (await tailor.search(query, { k })).results.map((r) => ({ source: r.document.source, text: r.chunk.text, ...(r.chunk.page !== undefined ? { page: r.chunk.page } : {}) }));
   return {
-    search: async (query, k) =>
-      (await tailor.search(query, { k })).results.map((r) => ({ source: r.document.source, text: r.chunk.text, ...(r.chunk.page !== undefined ? { page: r.chunk.page } : {}) })),
+    search: EXPAND > 0 ? smallToBig(tailor, EXPAND) : plain,
     close: async () => {
       await tailor.close();
       fs.rmSync(home, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Small-to-big (a measured candidate, not in the product): score chunks as usual, return each hit with
+ * `radius` neighbouring chunks either side as one passage; a hit inside an earlier window is skipped.
+ */
+function smallToBig(tailor: Awaited<ReturnType<typeof openWorkspace>>['tailor'], radius: number): Search {
+  const chunksOf = new Map<string, { text: string; chunks: Array<{ ordinal: number; start: number; end: number; page?: number }> }>();
+  const load = async (documentId: string) => {
+    let entry = chunksOf.get(documentId);
+    if (!entry) {
+      const [doc] = await tailor.store.doListDocuments({ ids: [documentId], withText: true });
+      const rows = await tailor.store.doGetChunks({ documentIds: [documentId] });
+      entry = { text: doc!.text!, chunks: rows.map((r) => r.chunk).sort((a, b) => a.ordinal - b.ordinal) };
+      chunksOf.set(documentId, entry);
+    }
+    return entry;
+  };
+  return async (query, k) => {
+    const out: Passage[] = [];
+    const covered = new Set<string>();
+    for (const r of (await tailor.search(query, { k })).results) {
+      if (covered.has(`${r.chunk.documentId}:${r.chunk.ordinal}`)) continue;
+      const { text, chunks } = await load(r.document.id);
+      const at = chunks.findIndex((c) => c.ordinal === r.chunk.ordinal);
+      const window = chunks.slice(Math.max(0, at - radius), at + radius + 1);
+      for (const c of window) covered.add(`${r.chunk.documentId}:${c.ordinal}`);
+      out.push({ source: r.document.source, text: text.slice(window[0]!.start, window[window.length - 1]!.end), ...(r.chunk.page !== undefined ? { page: r.chunk.page } : {}) });
+    }
+    return out;
   };
 }
 
@@ -173,7 +207,7 @@ async function main(): Promise<void> {
   const chunking: Record<string, number> = {};
   if (arg('--max-tokens', '') !== '') chunking.maxTokens = Number(arg('--max-tokens', ''));
   if (arg('--overlap', '') !== '') chunking.overlapTokens = Number(arg('--overlap', ''));
-  const label = `Tailor (embedder ${embedder}${chunking.maxTokens ? `, ${chunking.maxTokens}-token chunks` : ''}${chunking.overlapTokens ? `, overlap ${chunking.overlapTokens}` : ''})`;
+  const label = `Tailor (embedder ${embedder}${chunking.maxTokens ? `, ${chunking.maxTokens}-token chunks` : ''}${chunking.overlapTokens ? `, overlap ${chunking.overlapTokens}` : ''}${EXPAND ? `, small-to-big ±${EXPAND}` : ''})`;
   const baselines = arg('--baselines', 'yes') !== 'no';
   const loaders: Record<string, () => LongDocSet | string> = { legal: () => legalSet(limit), pubmedqa: () => pubmedSet(limit), sec: () => secSet() };
   const rows: Array<Array<string | number>> = [];
