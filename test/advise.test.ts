@@ -91,7 +91,7 @@ describe('advise: measured evidence', () => {
     const paired = arenaRun('paired', arms, { comparisons: [{ a: 'raft', b: 'rag', metric: 'f1', difference: 0.04, interval: [0.01, 0.07], pValue: 0.01, test: 'paired-bootstrap' }] });
     const decided = advise({ criteria: preset('finance'), arena: paired });
     assert.equal(decided.recommendation, 'raft');
-    assert.ok(decided.reasons.some((r) => /paired bootstrap p = 0\.01/.test(r.text)));
+    assert.ok(decided.reasons.some((r) => /paired-bootstrap p = 0\.01/.test(r.text)));
   });
 
   test('hard constraints rule measured arms out: freshness, latency budget, citations', () => {
@@ -104,7 +104,7 @@ describe('advise: measured evidence', () => {
     const stale = arenaRun('stale', arms, { freshness: { facts: 5, syncSeconds: 0.4, details: [], arms: [{ name: 'ft', fresh: 0, stale: 1, secondsToFresh: 240, how: 'retrain-estimated' }, { name: 'rag', fresh: 1, stale: 0, secondsToFresh: 0.4, how: 'sync' }] } });
     const daily = advise({ criteria: { ...styleOnly, updateFrequency: 'daily' }, arena: stale });
     assert.equal(daily.recommendation, 'rag');
-    assert.ok(daily.reasons.some((r) => r.criterion === 'updateFrequency' && /5 old value/.test(r.text) && /240 s/.test(r.text)));
+    assert.ok(daily.reasons.some((r) => r.criterion === 'updateFrequency' && /old value for 100% of them/.test(r.text) && /240 s/.test(r.text)));
     assert.deepEqual(daily.arena?.excluded, ['ft']);
     const slowRag = arenaRun('slow', [{ ...arms[0]!, f1: 0.5, interval: [0.45, 0.55] }, { ...arms[1]!, p95: 4000 }]);
     const fast = advise({ criteria: { ...styleOnly, latencyBudgetMs: 1000 }, arena: slowRag });
@@ -153,14 +153,14 @@ describe('advise: criteria input', () => {
     assert.equal(advice.criteria.modelSize, 'small');
     assert.equal(advice.criteria.updateFrequency, 'daily');
     for (const key of ['recommendation', 'confidence', 'reasons', 'wouldChange', 'criteria']) assert.ok(key in advice, key);
-    await saveArenaRun(home, arenaRun('run-1', [
+    await saveArenaRun(home, arenaRun('20261201-100000-aa01', [
       { name: 'rag', kind: 'rag', f1: 0.52, interval: [0.45, 0.58] },
       { name: 'raft', kind: 'raft', f1: 0.71, interval: [0.65, 0.77] },
     ]));
-    const measured = JSON.parse((await cli(['advise', '--preset', 'finance', '--arena', 'run-1', '--json'], env)).stdout);
+    const measured = JSON.parse((await cli(['advise', '--preset', 'finance', '--arena', '20261201-100000-aa01', '--json'], env)).stdout);
     assert.equal(measured.recommendation, 'raft');
-    assert.equal(measured.arena.run, 'run-1');
-    assert.equal(JSON.parse((await cli(['advise', '--preset', 'finance', '--arena', 'latest', '--json'], env)).stdout).arena.run, 'run-1');
+    assert.equal(measured.arena.run, '20261201-100000-aa01');
+    assert.equal(JSON.parse((await cli(['advise', '--preset', 'finance', '--arena', 'latest', '--json'], env)).stdout).arena.run, '20261201-100000-aa01');
     const missing = await cli(['advise', '--arena', 'nope'], env);
     assert.equal(missing.code, 3);
     assert.match(missing.stderr, /No arena run "nope"/);
@@ -173,7 +173,7 @@ describe('advise: criteria input', () => {
 
   test('the built tailor binary advises, reads a run.json path, and reports bad input', async () => {
     const home = await tempDir();
-    const dir = await saveArenaRun(home, arenaRun('run-2', [
+    const dir = await saveArenaRun(home, arenaRun('20261201-100000-aa02', [
       { name: 'rag', kind: 'rag', f1: 0.62, interval: [0.55, 0.69] },
       { name: 'raft', kind: 'raft', f1: 0.2, interval: [0.15, 0.25] },
     ]));

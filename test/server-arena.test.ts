@@ -24,10 +24,10 @@ before(async () => {
   root = f.keys.create({ name: 'root', role: 'admin', collections: ['*'] }).key;
   alphaReader = f.keys.create({ name: 'alice', role: 'reader', collections: ['alpha'] }).key;
   alphaAdmin = f.keys.create({ name: 'alpha-admin', role: 'admin', collections: ['alpha'] }).key;
-  const a = await saveArenaRun(f.home, arenaRun('run-alpha', arms, { collections: ['alpha'], createdAt: '2026-12-01T09:00:00.000Z' }));
-  await writeFile(join(a, 'report.html'), '<!doctype html><title>Arena run-alpha</title><h1>Arena report</h1><script>document.title += " (scripted)"</script>');
-  await saveArenaRun(f.home, arenaRun('run-mixed', arms, { collections: ['alpha', 'bravo'], createdAt: '2026-12-01T10:00:00.000Z' }));
-  const b = await saveArenaRun(f.home, arenaRun('run-bravo', arms, { collections: ['bravo'], createdAt: '2026-12-01T11:00:00.000Z' }));
+  const a = await saveArenaRun(f.home, arenaRun('20261201-090000-a1a1', arms, { collections: ['alpha'], createdAt: '2026-12-01T09:00:00.000Z' }));
+  await writeFile(join(a, 'report.html'), '<!doctype html><title>Arena 20261201-090000-a1a1</title><h1>Arena report</h1><script>document.title += " (scripted)"</script>');
+  await saveArenaRun(f.home, arenaRun('20261201-100000-b2b2', arms, { collections: ['alpha', 'bravo'], createdAt: '2026-12-01T10:00:00.000Z' }));
+  const b = await saveArenaRun(f.home, arenaRun('20261201-110000-c3c3', arms, { collections: ['bravo'], createdAt: '2026-12-01T11:00:00.000Z' }));
   await writeFile(join(b, 'report.html'), '<h1>bravo secret report</h1>');
 });
 after(() => f.close());
@@ -37,26 +37,26 @@ describe('arena runs over HTTP', () => {
     const response = await f.call('/api/arena/runs', { key: root });
     assert.equal(response.status, 200);
     const { runs } = await response.json();
-    assert.deepEqual(runs.map((r: { id: string }) => r.id), ['run-bravo', 'run-mixed', 'run-alpha']);
-    const alpha = runs.find((r: { id: string }) => r.id === 'run-alpha');
-    assert.deepEqual(alpha, { id: 'run-alpha', createdAt: '2026-12-01T09:00:00.000Z', status: 'complete', protocol: 'knowledge-injection', arms: ['rag', 'base'], questions: 120, collections: ['alpha'] });
+    assert.deepEqual(runs.map((r: { id: string }) => r.id), ['20261201-110000-c3c3', '20261201-100000-b2b2', '20261201-090000-a1a1']);
+    const alpha = runs.find((r: { id: string }) => r.id === '20261201-090000-a1a1');
+    assert.deepEqual(alpha, { id: '20261201-090000-a1a1', createdAt: '2026-12-01T09:00:00.000Z', status: 'complete', protocol: 'knowledge-injection', arms: ['rag', 'base'], questions: 120, collections: ['alpha'] });
   });
 
   test('a key sees only runs whose collections are all granted; others are 404 like a missing run', async () => {
     for (const key of [alphaReader, alphaAdmin]) {
       const { runs } = await (await f.call('/api/arena/runs', { key })).json();
-      assert.deepEqual(runs.map((r: { id: string }) => r.id), ['run-alpha'], 'admin rights do not widen collections');
-      const run = await f.call('/api/arena/runs/run-alpha', { key });
+      assert.deepEqual(runs.map((r: { id: string }) => r.id), ['20261201-090000-a1a1'], 'admin rights do not widen collections');
+      const run = await f.call('/api/arena/runs/20261201-090000-a1a1', { key });
       assert.equal(run.status, 200);
       assert.equal((await run.json()).arms[0].metrics.f1, 0.61);
-      for (const id of ['run-mixed', 'run-bravo', 'no-such-run']) {
+      for (const id of ['20261201-100000-b2b2', '20261201-110000-c3c3', 'no-such-run']) {
         const denied = await f.call(`/api/arena/runs/${id}`, { key });
         assert.equal(denied.status, 404, id);
         const body = await denied.json();
         assert.equal(body.error.code, 'NOT_FOUND');
         assert.equal(body.error.message, `No arena run "${id}": list runs with GET /api/arena/runs.`, 'denied and missing read the same');
       }
-      const report = await f.call('/api/arena/runs/run-bravo/report', { key });
+      const report = await f.call('/api/arena/runs/20261201-110000-c3c3/report', { key });
       assert.equal(report.status, 404);
       assert.ok(!(await report.text()).includes('secret'));
     }
@@ -64,7 +64,7 @@ describe('arena runs over HTTP', () => {
   });
 
   test('the report is served as HTML under a strict, sandboxing CSP', async () => {
-    const response = await f.call('/api/arena/runs/run-alpha/report', { key: alphaReader });
+    const response = await f.call('/api/arena/runs/20261201-090000-a1a1/report', { key: alphaReader });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type')!, /^text\/html/);
     const csp = response.headers.get('content-security-policy')!;
@@ -72,7 +72,7 @@ describe('arena runs over HTTP', () => {
     assert.ok(!/allow-same-origin/.test(csp));
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
     assert.match(await response.text(), /<h1>Arena report<\/h1>/);
-    const none = await f.call('/api/arena/runs/run-mixed/report', { key: root });
+    const none = await f.call('/api/arena/runs/20261201-100000-b2b2/report', { key: root });
     assert.equal(none.status, 404);
     assert.match((await none.json()).error.message, /has no HTML report/);
   });
@@ -87,17 +87,17 @@ describe('arena runs over HTTP', () => {
 
 describe('the advisor over HTTP', () => {
   test('advice on a visible run follows its measurements; bad criteria are a 400 naming the field', async () => {
-    const response = await f.call('/api/arena/runs/run-alpha/advice?preset=finance&modelSize=small', { key: alphaReader });
+    const response = await f.call('/api/arena/runs/20261201-090000-a1a1/advice?preset=finance&modelSize=small', { key: alphaReader });
     assert.equal(response.status, 200);
     const advice = await response.json();
     assert.equal(advice.recommendation, 'rag');
     assert.equal(advice.criteria.modelSize, 'small');
-    assert.equal(advice.arena.run, 'run-alpha');
-    assert.ok(advice.reasons.some((r: { evidence?: { run: string } }) => r.evidence?.run === 'run-alpha'));
-    assert.equal((await f.call('/api/arena/runs/run-bravo/advice', { key: alphaReader })).status, 404);
+    assert.equal(advice.arena.run, '20261201-090000-a1a1');
+    assert.ok(advice.reasons.some((r: { evidence?: { run: string } }) => r.evidence?.run === '20261201-090000-a1a1'));
+    assert.equal((await f.call('/api/arena/runs/20261201-110000-c3c3/advice', { key: alphaReader })).status, 404);
     const { presets } = await (await f.call('/api/arena/presets', { key: alphaReader })).json();
     assert.deepEqual(presets.map((p: { name: string }) => p.name), ['customer-support', 'legal-document-analysis', 'media-content-recommendation', 'healthcare', 'finance']);
-    const bad = await f.call('/api/arena/runs/run-alpha/advice?costBudget=free', { key: alphaReader });
+    const bad = await f.call('/api/arena/runs/20261201-090000-a1a1/advice?costBudget=free', { key: alphaReader });
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).error.message, /"costBudget" cannot be "free"; use low, medium, high/);
   });

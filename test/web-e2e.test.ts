@@ -38,7 +38,7 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
 
   const home = await tempDir('tailor-web-e2e-');
   const workspace = await openWorkspace({ home, embedder: `model2vec:${MODEL2VEC}`, env: {} });
-  const runDir = await saveArenaRun(home, arenaRun('run-e2e', [
+  const runDir = await saveArenaRun(home, arenaRun('20261201-120000-e2e2', [
     { name: 'rag', kind: 'rag', f1: 0.71, interval: [0.65, 0.77] },
     { name: 'ft', kind: 'ft', f1: 0.22, interval: [0.17, 0.27] },
     { name: 'base', kind: 'base', f1: 0.04, interval: [0.01, 0.07] },
@@ -47,7 +47,7 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
   const runJson = JSON.parse(await readFile(join(runDir, 'run.json'), 'utf8'));
   runJson.arms[1].model = '<b>gguf:stories260K.gguf</b>';
   await writeFile(join(runDir, 'run.json'), JSON.stringify(runJson));
-  await writeFile(join(runDir, 'report.html'), '<!doctype html><title>report</title><h1>Arena report run-e2e</h1>');
+  await writeFile(join(runDir, 'report.html'), '<!doctype html><title>report</title><h1>Arena report 20261201-120000-e2e2</h1>');
   const { chromium } = await import('playwright-core');
   const [server, browser] = await Promise.all([
     createServer({ workspace, webRoot: WEB_DIST }).listen(0, '127.0.0.1'),
@@ -156,10 +156,10 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
 
   // 8b. Evaluate: the arena run is listed; its per-arm table, best arm, freshness and report show.
   await page.getByRole('link', { name: 'Evaluate' }).click();
-  const runRow = page.locator('table.arena-runs tbody tr[data-run="run-e2e"]');
+  const runRow = page.locator('table.arena-runs tbody tr[data-run="20261201-120000-e2e2"]');
   await runRow.waitFor();
   assert.match(await runRow.innerText(), /knowledge-injection[\s\S]*rag, ft, base[\s\S]*complete/);
-  await runRow.getByRole('button', { name: 'run-e2e' }).click();
+  await runRow.getByRole('button', { name: '20261201-120000-e2e2' }).click();
   const arms = page.locator('table.arena-arms');
   await arms.waitFor();
   assert.equal(await arms.locator('tbody tr').count(), 3);
@@ -171,7 +171,7 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
   await page.getByRole('button', { name: 'View report here' }).click();
   const reportHeading = page.frameLocator('iframe.report-frame').locator('h1');
   await reportHeading.waitFor();
-  assert.equal(await reportHeading.innerText(), 'Arena report run-e2e');
+  assert.equal(await reportHeading.innerText(), 'Arena report 20261201-120000-e2e2');
   assert.equal(await page.locator('iframe.report-frame').getAttribute('sandbox'), '', 'the report runs in an empty sandbox');
   await shot('08c-evaluate-report');
   await page.locator('#advice-preset option[value="finance"]').waitFor({ state: 'attached' });

@@ -41,5 +41,8 @@ export async function resolveArenaRun(home: string, ref: string, cwd: string): P
     if (!newest) throw new TailorError('NOT_FOUND', `No arena runs in ${home}: run \`tailor arena\` first.`);
     return checkRun(await loadArenaRun(home, newest.id), newest.id);
   }
+  if (!/^\d{8}-\d{6}-[0-9a-f]{4}$/.test(ref)) {
+    throw new TailorError('NOT_FOUND', `No arena run "${ref}": pass a run id from \`tailor arena list\`, "latest", or the path of a run.json.`, { details: { ref } });
+  }
   return checkRun(await loadArenaRun(home, ref), `arena run ${ref}`);
 }

@@ -136,18 +136,24 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-/** Every response (UI, API, errors) carries the security headers; a refused body also closes the connection. */
+/**
+ * Every response (UI, API, errors) carries the security headers; a refused body also closes the
+ * connection. A route that sets its own policy (the sandboxed arena report, framed by the UI) keeps it.
+ */
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
     let headers = c.res.headers;
+    const apply = () => {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!headers.has(name)) headers.set(name, value);
+    };
     try {
-      for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+      apply();
     } catch {
       // Some responses carry immutable headers; a copy takes them.
       c.res = new Response(c.res.body, c.res);
       headers = c.res.headers;
-      for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.set(name, value);
+      apply();
     }
     // The unread rest of a refused body is not worth draining: drop the connection.
     if ((c.res.status === 413 || c.res.status === 415) && hasBody(c.req.raw.headers)) headers.set('Connection', 'close');

@@ -72,6 +72,8 @@ export function arenaRoutes(deps: ServerDeps): Hono<AppEnv> {
     return c.body(html, 200, {
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Security-Policy': REPORT_CSP,
+      // The Evaluate page frames the report; no other site may.
+      'X-Frame-Options': 'SAMEORIGIN',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
