@@ -4,7 +4,7 @@ import { silentLogger, type Logger, type ProgressListener } from '../../core/log
 import type { ChunkOptions } from '../../chunking/index.js';
 import type { Store } from '../../index/store.js';
 import type { TrainHyperparameters } from '../../finetune/train.js';
-import { createLlamaCppRuntime, type LlamaCppRuntime } from '../../providers/llama-cpp/runtime.js';
+import { createLlamaCppRuntime, type LlamaCppRuntime, type LlamaGpuChoice } from '../../providers/llama-cpp/runtime.js';
 import { createChatModelFromSpec } from '../../providers/spec.js';
 import type { ChatModel, Embedder, FetchFunction } from '../../providers/types.js';
 import type { Retriever } from '../../retrieval/retriever.js';
@@ -65,6 +65,8 @@ export interface RunArenaOptions {
   cwd?: string;
   fetch?: FetchFunction;
   llamaRuntime?: LlamaCppRuntime;
+  /** Where gguf arms run when no runtime is passed (default the CPU: the arena's numbers should repeat). */
+  gpu?: LlamaGpuChoice;
   logger?: Logger;
   onProgress?: ProgressListener;
   abortSignal?: AbortSignal;
@@ -101,7 +103,7 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
   if (options.resume && !previous) throw new TailorError('NOT_FOUND', `There is no arena run ${id} to resume. List runs with \`tailor arena list\`.`, { details: { id } });
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? {};
-  const ownRuntime = options.llamaRuntime ? undefined : createLlamaCppRuntime({ gpu: false, logger });
+  const ownRuntime = options.llamaRuntime ? undefined : createLlamaCppRuntime({ gpu: options.gpu ?? false, logger });
   const llamaRuntime = options.llamaRuntime ?? ownRuntime;
   const runners: ArmRunner[] = [];
   let state: RunState | undefined = previous;
