@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.js';
 import { listArenaRuns, loadArenaRun, arenaRunDir, parseArms, runArena, PROTOCOLS, type ArenaRun, type MetricName, type PriceTable, type Protocol } from '../../eval/arena/index.js';
 import type { TrainHyperparameters } from '../../finetune/train.js';
-import { resolveHome } from '../../workspace.js';
+import { resolveCacheDir, resolveHome } from '../../workspace.js';
 import { collect, globalFlags, loggerFor, printJson, withWorkspace, type CliIo } from '../context.js';
 import { createProgress } from '../progress.js';
 
@@ -107,7 +107,7 @@ export function registerArena(program: Command, io: CliIo): void {
             protocol: flags.protocol as Protocol, testShare: flags.testShare, seed: flags.seed,
             train: flags.train, trainHyperparameters: hyperparameters, trainOnGenerated: flags.generated,
             freshness: flags.freshness, judge: flags.judge, judgeTimeoutMs: flags.judgeTimeout * 1000, prices, maxTokens: flags.maxTokens,
-            resume: flags.resume, env: io.env, cwd: io.cwd, logger: loggerFor(io, all), onProgress: progress.listener, abortSignal: controller.signal,
+            resume: flags.resume, env: io.env, cacheDir: resolveCacheDir(io.env), cwd: io.cwd, logger: loggerFor(io, all), onProgress: progress.listener, abortSignal: controller.signal,
           });
           progress.stop();
           if (flags.report) await writeFile(resolve(io.cwd, flags.report), await readFile(join(arenaRunDir(home, run.id), 'report.html')));
