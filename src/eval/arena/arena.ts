@@ -16,11 +16,12 @@ import { JUDGE_PROMPT, judgeAnswer } from './judge.js';
 import { assignSplits, goldSpans, trainingDocumentIds, type StoredDocument } from './protocols.js';
 import { generateQuestions, readQuestionsFile } from './questions.js';
 import { renderArenaReport } from './report.js';
-import { createArmRunner, defaultDomainPrompt, type ArmRunner, type RawAnswer } from './run-arm.js';
+import { createArmRunner, defaultDomainPrompt, type ArmRunner } from './run-arm.js';
 import { appendCheckpoint, arenaRunDir, newRunId, readCheckpoint, readState, saveRun, writeState } from './run-store.js';
-import { citationScores, containment, exactMatch, groundedness, tokenF1, type Span } from './scoring.js';
+import { scoreAnswer, type Span } from './scoring.js';
+import { createAdapterRegistry } from '../../finetune/registry.js';
 import { trainArmAdapters, type ArenaTraining } from './train-arms.js';
-import type { ArenaQuestion, ArenaRun, ArmAnswer, ArmResult, ArmSpec, PerQuestion, Protocol } from './types.js';
+import type { ArenaQuestion, ArenaRun, ArmResult, ArmSpec, PerQuestion, Protocol } from './types.js';
 
 export interface RunArenaOptions {
   home: string;
@@ -184,7 +185,7 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
     let result = await finish('complete');
     if (run.freshness && run.freshness > 0) {
       const freshness = await runFreshnessProbe({
-        dir: join(dir, 'freshness'), facts: run.freshness, questions: run.questions, documents, runners, training,
+        dir: join(dir, 'freshness'), facts: run.freshness, questions: run.questions, documents, runners, training: await withNamedAdapters(options.home, run.arms, training),
         embedder: options.embedder, fusion: options.fusion, chunking: options.chunking, logger, onProgress: options.onProgress, abortSignal: options.abortSignal,
       });
       result = { ...result, freshness };
@@ -202,6 +203,19 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
     for (const runner of runners) await runner.dispose().catch(() => undefined);
     await ownRuntime?.dispose();
   }
+}
+
+/** Adapters named by the user (not trained in the run) still tell their training speed, for the retrain estimate. */
+async function withNamedAdapters(home: string, arms: ArmSpec[], training: Map<string, ArenaTraining>): Promise<Map<string, ArenaTraining>> {
+  const out = new Map(training);
+  for (const arm of arms) {
+    if (!arm.adapter || out.has(arm.adapter)) continue;
+    const manifest = await createAdapterRegistry(home).find(arm.adapter);
+    const seconds = manifest?.metrics.seconds ?? 0;
+    const tokens = manifest?.metrics.tokens ?? 0;
+    if (seconds > 0) out.set(arm.adapter, { adapter: arm.adapter, seconds, tokens, examples: manifest!.dataset.exampleIds.length, tokensPerSecond: tokens / seconds });
+  }
+  return out;
 }
 
 function countAnswers(perQuestion: PerQuestion[]): number {
@@ -223,26 +237,6 @@ async function createJudge(spec: string, options: { env: Record<string, string |
   const model = await createChatModelFromSpec(spec, options);
   if (!model) throw new TailorError('INVALID_ARGUMENT', `--judge ${spec}: the judge must be a generative model (openai:, openai-compatible: or gguf:), not the extractive answerer.`);
   return { spec, model };
-}
-
-/** Scores one answer; citation scores apply only to arms that retrieve (others cannot cite). */
-export function scoreAnswer(q: ArenaQuestion, raw: RawAnswer, gold: Span[], retrieves = true): ArmAnswer {
-  const cited = retrieves ? citationScores(raw.citations, gold) : { precision: null, recall: null };
-  const answered = q.answerable && !raw.refused;
-  return {
-    text: raw.text,
-    refused: raw.refused,
-    citations: raw.citations.map(({ n, source, start, end, quote }) => ({ n, source, start, end, quote })),
-    latencyMs: raw.latencyMs,
-    f1: q.answerable ? tokenF1(raw.text, q.answer) : 0,
-    exactMatch: q.answerable ? exactMatch(raw.text, q.answer) : 0,
-    containment: answered ? containment(raw.text, q.answer) : 0,
-    tokensIn: raw.tokensIn,
-    tokensOut: raw.tokensOut,
-    groundedness: raw.refused ? null : groundedness(raw.text, raw.citations.map((c) => c.passage || c.quote)),
-    citationPrecision: cited.precision,
-    citationRecall: q.answerable ? cited.recall : null,
-  };
 }
 
 function buildRun(state: RunState, status: ArenaRun['status'], perQuestion: PerQuestion[], arms: ArmSpec[], training: Map<string, ArenaTraining>, prices: PriceTable, warnings: string[], seconds: number): ArenaRun {
