@@ -97,6 +97,8 @@ describe('tailor arena through the built binary', () => {
       assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
     }
+    const list = await builtCli(['arena', 'list', '--home', home, '--json'], dir);
+    assert.equal((JSON.parse(list.stdout) as unknown[]).length, 2, 'runs that failed before their first answer leave nothing behind');
   });
 });
 

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TailorError, toTailorError } from '../../core/errors.js';
 import { silentLogger, type Logger, type ProgressListener } from '../../core/logger.js';
@@ -198,6 +199,8 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
       const e = toTailorError(error);
       throw new TailorError(e.code, `${e.message} The ${countAnswers(perQuestion)} answers so far are kept in run ${id} (status partial); continue with \`tailor arena --resume ${id}\`.`, { cause: error, details: { ...e.details, runId: id, status: partial?.status ?? 'partial' } });
     }
+    // A new run that failed before its first answer or adapter (a bad arm, a missing model) leaves nothing behind.
+    if (!previous && (state?.training.length ?? 0) === 0 && countAnswers(perQuestion) === 0) await rm(dir, { recursive: true, force: true });
     throw error;
   } finally {
     for (const runner of runners) await runner.dispose().catch(() => undefined);
