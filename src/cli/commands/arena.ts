@@ -44,7 +44,7 @@ function summary(run: ArenaRun): string {
     lines.push(`${a.name.padEnd(12)} ${pct(m.exactMatch)} ${pct(m.f1)} ${pct(m.containment).padStart(8)} ${pct(m.groundedness).padStart(8)} ${pct(m.citationRecall)} ${(m.latencyP50Ms ?? 0).toFixed(1).padStart(8)}  ${a.model}${a.adapter ? ` + ${a.adapter}` : ''}${a.retrieval.enabled ? ` (k=${a.retrieval.k})` : ''}`);
   }
   if (run.freshness) {
-    lines.push(`Freshness (${run.freshness.facts} changed fact(s)): ` + run.freshness.arms.map((f) => `${f.name} new ${(f.fresh * 100).toFixed(0)}% / old ${(f.stale * 100).toFixed(0)}%${f.secondsToFresh === null ? '' : ` (${f.how} ${f.secondsToFresh.toFixed(2)} s)`}`).join('; '));
+    lines.push(`Freshness (${run.freshness.facts} changed fact(s)): ` + run.freshness.arms.map((f) => `${f.name} new ${(f.fresh * 100).toFixed(0)}% / old ${(f.stale * 100).toFixed(0)}%${f.secondsToFresh === null ? '' : ` (${f.how} ${f.secondsToFresh < 1 ? `${(f.secondsToFresh * 1000).toFixed(0)} ms` : `${f.secondsToFresh.toFixed(1)} s`})`}`).join('; '));
   }
   return lines.join('\n');
 }
