@@ -97,6 +97,8 @@ describe('tailor arena through the built binary', () => {
       assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
     }
+    const list = await builtCli(['arena', 'list', '--home', home, '--json'], dir);
+    assert.equal((JSON.parse(list.stdout) as unknown[]).length, 2, 'runs that failed before their first answer leave nothing behind');
   });
 });
 
@@ -109,12 +111,13 @@ function startJudge(): Promise<{ server: Server; baseURL: string; calls: Array<{
     req.on('data', (d) => (raw += d));
     req.on('end', () => {
       const body = JSON.parse(raw);
-      calls.push({ system: body.messages[0].content, user: body.messages[1].content });
+      calls.push({ system: body.messages[0].content, user: body.messages.at(-1).content });
       if (stallAt !== undefined && calls.length >= stallAt) return; // never answers
-      const user: string = body.messages[1].content;
-      const reference = /Reference answer: (.*)\n/.exec(user)![1]!;
-      const candidate = /Candidate answer: (.*)\n/.exec(user)![1]!;
-      const verdict = candidate.toLowerCase().includes(reference.toLowerCase()) ? 'CORRECT' : 'INCORRECT';
+      const user: string = body.messages.at(-1).content;
+      const reference = /Reference answer: (.*)\n/.exec(user)?.[1];
+      const candidate = /Candidate answer: (.*)\n/.exec(user)?.[1];
+      // Not a grading request: an arm's question, answered with a fixed reply.
+      const verdict = reference === undefined ? "I don't know." : candidate!.toLowerCase().includes(reference.toLowerCase()) ? 'CORRECT' : 'INCORRECT';
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: 'j', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: verdict }, finish_reason: 'stop' }], usage: { prompt_tokens: 50, completion_tokens: 1, total_tokens: 51 } }));
     });
@@ -185,5 +188,18 @@ describe('judge, interruption and resume (library, local judge server)', () => {
     assert.equal(run.id, id);
     assert.equal(run.status, 'complete');
     assert.equal(run.perQuestion.filter((q) => q.answers.rag).length, 8);
+  });
+
+  test('a remote (OpenAI-compatible) arm: tokens as the server reports them, cost from the price table', async () => {
+    const spec = `openai-compatible:helper@${judge.baseURL}`;
+    const run = await runArena({ home, store: workspace.tailor.store, retriever: workspace.tailor.retriever, collections: ['vellmora'], questionsFile: questions, arms: parseArms(`prompt=${spec}`), prices: { [spec]: { input: 1, output: 2 } } });
+    const m = run.arms[0]!.metrics;
+    assert.equal(m.tokensIn, 8 * 50);
+    assert.equal(m.tokensOut, 8 * 1);
+    assert.ok(Math.abs(m.cost! - (400 * 1 + 8 * 2) / 1e6) < 1e-15);
+    assert.equal(m.falseRefusalRate, 1, '"I don\'t know." is a refusal');
+    assert.equal(m.refusalAccuracy, 1);
+    const call = judge.calls.at(-1)!;
+    assert.match(call.system, /assistant of the organisation whose documents form the collection\(s\) vellmora/);
   });
 });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.js';
 import { listArenaRuns, loadArenaRun, arenaRunDir, parseArms, runArena, PROTOCOLS, type ArenaRun, type MetricName, type PriceTable, type Protocol } from '../../eval/arena/index.js';
 import type { TrainHyperparameters } from '../../finetune/train.js';
-import { resolveHome } from '../../workspace.js';
+import { resolveCacheDir, resolveHome } from '../../workspace.js';
 import { collect, globalFlags, loggerFor, printJson, withWorkspace, type CliIo } from '../context.js';
 import { createProgress } from '../progress.js';
 
@@ -44,7 +44,7 @@ function summary(run: ArenaRun): string {
     lines.push(`${a.name.padEnd(12)} ${pct(m.exactMatch)} ${pct(m.f1)} ${pct(m.containment).padStart(8)} ${pct(m.groundedness).padStart(8)} ${pct(m.citationRecall)} ${(m.latencyP50Ms ?? 0).toFixed(1).padStart(8)}  ${a.model}${a.adapter ? ` + ${a.adapter}` : ''}${a.retrieval.enabled ? ` (k=${a.retrieval.k})` : ''}`);
   }
   if (run.freshness) {
-    lines.push(`Freshness (${run.freshness.facts} changed fact(s)): ` + run.freshness.arms.map((f) => `${f.name} new ${(f.fresh * 100).toFixed(0)}% / old ${(f.stale * 100).toFixed(0)}%${f.secondsToFresh === null ? '' : ` (${f.how} ${f.secondsToFresh.toFixed(2)} s)`}`).join('; '));
+    lines.push(`Freshness (${run.freshness.facts} changed fact(s)): ` + run.freshness.arms.map((f) => `${f.name} new ${(f.fresh * 100).toFixed(0)}% / old ${(f.stale * 100).toFixed(0)}%${f.secondsToFresh === null ? '' : ` (${f.how} ${f.secondsToFresh < 1 ? `${(f.secondsToFresh * 1000).toFixed(0)} ms` : `${f.secondsToFresh.toFixed(1)} s`})`}`).join('; '));
   }
   return lines.join('\n');
 }
@@ -64,7 +64,7 @@ export function registerArena(program: Command, io: CliIo): void {
     .description('put the same questions through base, prompt, RAG, fine-tuned, RAG+FT and RAFT arms and measure which works on your data')
     .option('--questions <file>', 'JSONL: {"question", "answer", "evidence"?: {source, start, end} | {source, quote}, "answerable"?: false, "split"?: "train"|"test"} (default: generated from the collection)')
     .option('--arms <list>', 'name[=model[+adapter:NAME][+k:N]],… e.g. base=gguf:m.gguf,rag=extractive,ft=gguf:m.gguf+adapter:NAME')
-    .option('--collection <name>', 'collection the questions are about (repeatable)', collect, [])
+    .option('--collection <name>', 'collection the questions are about (repeatable; default "default")', collect)
     .option('--llm <spec>', 'model for arms given without one (default: the home\'s model)')
     .option('--k <n>', 'passages retrieved by rag, rag+ft and raft arms', number)
     .option('--protocol <name>', `${PROTOCOLS.join(' | ')}`, 'knowledge-injection')
@@ -81,13 +81,13 @@ export function registerArena(program: Command, io: CliIo): void {
     .option('--prices <file>', 'JSON price table, USD per million tokens per model spec')
     .option('--max-tokens <n>', 'longest answer asked of generative arms', number)
     .option('--report <file>', 'also write the HTML report here')
-    .option('--fail-under <rule>', '[arm.]metric=value: exit 1 when a metric is below (repeatable)', collect, [])
+    .option('--fail-under <rule>', '[arm.]metric=value: exit 1 when a metric is below (repeatable)', collect)
     .option('--resume <id>', 'continue an interrupted run')
     .option('--seed <n>', 'seed for splits', number)
     .option('--json', 'print the run as JSON (the same as its run.json)')
     .action(async (flags, command: Command) => {
       const all = { ...globalFlags(command), ...flags };
-      const rules = (flags.failUnder as string[]).map(parseFailUnder);
+      const rules = ((flags.failUnder as string[] | undefined) ?? []).map(parseFailUnder);
       if (!flags.resume && !flags.arms) throw new TailorError('INVALID_ARGUMENT', 'tailor arena needs --arms, e.g. --arms base=gguf:m.gguf,rag=extractive (or --resume ID).');
       if (!(PROTOCOLS as readonly string[]).includes(flags.protocol)) throw new TailorError('INVALID_ARGUMENT', `--protocol must be ${PROTOCOLS.join(' or ')} (got "${flags.protocol}").`);
       const prices = await readPrices(flags.prices, io.cwd);
@@ -100,14 +100,14 @@ export function registerArena(program: Command, io: CliIo): void {
         await withWorkspace(io, { home: all.home, verbose: all.verbose, quiet: all.quiet }, async (workspace) => {
           const { tailor, config, home } = workspace;
           const arms = flags.arms ? parseArms(flags.arms, { defaultModel: flags.llm ?? config.llm, k: flags.k }) : [];
-          const collections = (flags.collection as string[]).length > 0 ? (flags.collection as string[]) : ['default'];
+          const collections = (flags.collection as string[] | undefined) ?? ['default'];
           const run = await runArena({
             home, store: tailor.store, retriever: tailor.retriever, embedder: tailor.embedder, fusion: config.fusion ? { ...config.fusion } : undefined, chunking: config.chunking,
             collections, arms, questionsFile: flags.questions ? resolve(io.cwd, flags.questions) : undefined, maxQuestions: flags.maxQuestions,
             protocol: flags.protocol as Protocol, testShare: flags.testShare, seed: flags.seed,
             train: flags.train, trainHyperparameters: hyperparameters, trainOnGenerated: flags.generated,
             freshness: flags.freshness, judge: flags.judge, judgeTimeoutMs: flags.judgeTimeout * 1000, prices, maxTokens: flags.maxTokens,
-            resume: flags.resume, env: io.env, cwd: io.cwd, logger: loggerFor(io, all), onProgress: progress.listener, abortSignal: controller.signal,
+            resume: flags.resume, env: io.env, cacheDir: resolveCacheDir(io.env), cwd: io.cwd, logger: loggerFor(io, all), onProgress: progress.listener, abortSignal: controller.signal,
           });
           progress.stop();
           if (flags.report) await writeFile(resolve(io.cwd, flags.report), await readFile(join(arenaRunDir(home, run.id), 'report.html')));

@@ -1,10 +1,11 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TailorError, toTailorError } from '../../core/errors.js';
 import { silentLogger, type Logger, type ProgressListener } from '../../core/logger.js';
 import type { ChunkOptions } from '../../chunking/index.js';
 import type { Store } from '../../index/store.js';
 import type { TrainHyperparameters } from '../../finetune/train.js';
-import { createLlamaCppRuntime, type LlamaCppRuntime } from '../../providers/llama-cpp/runtime.js';
+import { createLlamaCppRuntime, type LlamaCppRuntime, type LlamaGpuChoice } from '../../providers/llama-cpp/runtime.js';
 import { createChatModelFromSpec } from '../../providers/spec.js';
 import type { ChatModel, Embedder, FetchFunction } from '../../providers/types.js';
 import type { Retriever } from '../../retrieval/retriever.js';
@@ -16,11 +17,12 @@ import { JUDGE_PROMPT, judgeAnswer } from './judge.js';
 import { assignSplits, goldSpans, trainingDocumentIds, type StoredDocument } from './protocols.js';
 import { generateQuestions, readQuestionsFile } from './questions.js';
 import { renderArenaReport } from './report.js';
-import { createArmRunner, defaultDomainPrompt, type ArmRunner, type RawAnswer } from './run-arm.js';
+import { createArmRunner, defaultDomainPrompt, type ArmRunner } from './run-arm.js';
 import { appendCheckpoint, arenaRunDir, newRunId, readCheckpoint, readState, saveRun, writeState } from './run-store.js';
-import { citationScores, containment, exactMatch, groundedness, tokenF1, type Span } from './scoring.js';
+import { scoreAnswer, type Span } from './scoring.js';
+import { createAdapterRegistry } from '../../finetune/registry.js';
 import { trainArmAdapters, type ArenaTraining } from './train-arms.js';
-import type { ArenaQuestion, ArenaRun, ArmAnswer, ArmResult, ArmSpec, PerQuestion, Protocol } from './types.js';
+import type { ArenaQuestion, ArenaRun, ArmResult, ArmSpec, PerQuestion, Protocol } from './types.js';
 
 export interface RunArenaOptions {
   home: string;
@@ -65,6 +67,8 @@ export interface RunArenaOptions {
   cwd?: string;
   fetch?: FetchFunction;
   llamaRuntime?: LlamaCppRuntime;
+  /** Where gguf arms run when no runtime is passed (default the CPU: the arena's numbers should repeat). */
+  gpu?: LlamaGpuChoice;
   logger?: Logger;
   onProgress?: ProgressListener;
   abortSignal?: AbortSignal;
@@ -101,7 +105,7 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
   if (options.resume && !previous) throw new TailorError('NOT_FOUND', `There is no arena run ${id} to resume. List runs with \`tailor arena list\`.`, { details: { id } });
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? {};
-  const ownRuntime = options.llamaRuntime ? undefined : createLlamaCppRuntime({ gpu: false, logger });
+  const ownRuntime = options.llamaRuntime ? undefined : createLlamaCppRuntime({ gpu: options.gpu ?? false, logger });
   const llamaRuntime = options.llamaRuntime ?? ownRuntime;
   const runners: ArmRunner[] = [];
   let state: RunState | undefined = previous;
@@ -182,7 +186,7 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
     let result = await finish('complete');
     if (run.freshness && run.freshness > 0) {
       const freshness = await runFreshnessProbe({
-        dir: join(dir, 'freshness'), facts: run.freshness, questions: run.questions, documents, runners, training,
+        dir: join(dir, 'freshness'), facts: run.freshness, questions: run.questions, documents, runners, training: await withNamedAdapters(options.home, run.arms, training),
         embedder: options.embedder, fusion: options.fusion, chunking: options.chunking, logger, onProgress: options.onProgress, abortSignal: options.abortSignal,
       });
       result = { ...result, freshness };
@@ -195,11 +199,26 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
       const e = toTailorError(error);
       throw new TailorError(e.code, `${e.message} The ${countAnswers(perQuestion)} answers so far are kept in run ${id} (status partial); continue with \`tailor arena --resume ${id}\`.`, { cause: error, details: { ...e.details, runId: id, status: partial?.status ?? 'partial' } });
     }
+    // A new run that failed before its first answer or adapter (a bad arm, a missing model) leaves nothing behind.
+    if (!previous && (state?.training.length ?? 0) === 0 && countAnswers(perQuestion) === 0) await rm(dir, { recursive: true, force: true });
     throw error;
   } finally {
     for (const runner of runners) await runner.dispose().catch(() => undefined);
     await ownRuntime?.dispose();
   }
+}
+
+/** Adapters named by the user (not trained in the run) still tell their training speed, for the retrain estimate. */
+async function withNamedAdapters(home: string, arms: ArmSpec[], training: Map<string, ArenaTraining>): Promise<Map<string, ArenaTraining>> {
+  const out = new Map(training);
+  for (const arm of arms) {
+    if (!arm.adapter || out.has(arm.adapter)) continue;
+    const manifest = await createAdapterRegistry(home).find(arm.adapter);
+    const seconds = manifest?.metrics.seconds ?? 0;
+    const tokens = manifest?.metrics.tokens ?? 0;
+    if (seconds > 0) out.set(arm.adapter, { adapter: arm.adapter, seconds, tokens, examples: manifest!.dataset.exampleIds.length, tokensPerSecond: tokens / seconds });
+  }
+  return out;
 }
 
 function countAnswers(perQuestion: PerQuestion[]): number {
@@ -221,26 +240,6 @@ async function createJudge(spec: string, options: { env: Record<string, string |
   const model = await createChatModelFromSpec(spec, options);
   if (!model) throw new TailorError('INVALID_ARGUMENT', `--judge ${spec}: the judge must be a generative model (openai:, openai-compatible: or gguf:), not the extractive answerer.`);
   return { spec, model };
-}
-
-/** Scores one answer; citation scores apply only to arms that retrieve (others cannot cite). */
-export function scoreAnswer(q: ArenaQuestion, raw: RawAnswer, gold: Span[], retrieves = true): ArmAnswer {
-  const cited = retrieves ? citationScores(raw.citations, gold) : { precision: null, recall: null };
-  const answered = q.answerable && !raw.refused;
-  return {
-    text: raw.text,
-    refused: raw.refused,
-    citations: raw.citations.map(({ n, source, start, end, quote }) => ({ n, source, start, end, quote })),
-    latencyMs: raw.latencyMs,
-    f1: q.answerable ? tokenF1(raw.text, q.answer) : 0,
-    exactMatch: q.answerable ? exactMatch(raw.text, q.answer) : 0,
-    containment: answered ? containment(raw.text, q.answer) : 0,
-    tokensIn: raw.tokensIn,
-    tokensOut: raw.tokensOut,
-    groundedness: raw.refused ? null : groundedness(raw.text, raw.citations.map((c) => c.passage || c.quote)),
-    citationPrecision: cited.precision,
-    citationRecall: q.answerable ? cited.recall : null,
-  };
 }
 
 function buildRun(state: RunState, status: ArenaRun['status'], perQuestion: PerQuestion[], arms: ArmSpec[], training: Map<string, ArenaTraining>, prices: PriceTable, warnings: string[], seconds: number): ArenaRun {

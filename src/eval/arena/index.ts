@@ -1,9 +1,9 @@
-export { runArena, scoreAnswer, type RunArenaOptions } from './arena.js';
+export { runArena, type RunArenaOptions } from './arena.js';
 export { parseArms, kindOf, DEFAULT_K } from './arms.js';
 export { parseQuestions, readQuestionsFile, generateQuestions } from './questions.js';
 export { arenaRunDir, listArenaRuns, loadArenaRun, newRunId } from './run-store.js';
 export { renderArenaReport } from './report.js';
-export { normalizeAnswer, exactMatch, tokenF1, containment, groundedness, citationScores, looksLikeRefusal } from './scoring.js';
+export { scoreAnswer, normalizeAnswer, exactMatch, tokenF1, containment, groundedness, citationScores, looksLikeRefusal } from './scoring.js';
 export { bootstrapInterval, pairedBootstrap, mcnemar } from './stats.js';
 export { JUDGE_PROMPT } from './judge.js';
 export type { PriceTable } from './aggregate.js';

@@ -46,12 +46,12 @@ function comparisonTable(run: ArenaRun): string {
 function freshnessSection(run: ArenaRun): string {
   const f = run.freshness;
   if (!f) return '';
-  const arms = f.arms.map((a) => `<tr><th>${esc(a.name)}</th><td>${num(a.fresh, 2)}</td><td>${num(a.stale, 2)}</td><td>${a.secondsToFresh === null ? 'never (no retrieval, no adapter)' : `${num(a.secondsToFresh, 2)} s`}</td><td>${a.how}</td></tr>`);
+  const arms = f.arms.map((a) => `<tr><th>${esc(a.name)}</th><td>${num(a.fresh, 2)}</td><td>${num(a.stale, 2)}</td><td>${a.secondsToFresh === null ? 'never (no retrieval, no adapter)' : (a.secondsToFresh < 1 ? `${num(a.secondsToFresh * 1000, 0)} ms` : `${num(a.secondsToFresh, 1)} s`)}</td><td>${a.how}</td></tr>`);
   const facts = f.details.map((d) => `<tr><td>${esc(d.question)}</td><td><del>${esc(d.oldValue)}</del> → <b>${esc(d.newValue)}</b></td>${f.arms.map((a) => {
     const ans = d.answers[a.name];
     return `<td class="${ans?.fresh ? 'ok' : ans?.stale ? 'bad' : ''}">${esc(short(ans?.text ?? ''))}</td>`;
   }).join('')}</tr>`);
-  return `<h2>Freshness probe: ${f.facts} fact(s) changed, sync took ${num(f.syncSeconds, 2)} s</h2>
+  return `<h2>Freshness probe: ${f.facts} fact(s) changed, sync took ${num(f.syncSeconds * 1000, 0)} ms</h2>
 <table><thead><tr><th>arm</th><th>gives new value</th><th>gives old value</th><th>time to become fresh</th><th>how</th></tr></thead><tbody>${arms.join('')}</tbody></table>
 <table class="small"><thead><tr><th>question</th><th>change</th>${f.arms.map((a) => `<th>${esc(a.name)}</th>`).join('')}</tr></thead><tbody>${facts.join('')}</tbody></table>`;
 }

@@ -1,3 +1,6 @@
+import type { RawAnswer } from './run-arm.js';
+import type { ArenaQuestion, ArmAnswer } from './types.js';
+
 /**
  * Answer scores that need no model. Normalisation is SQuAD's (lower case, punctuation and
  * the articles a/an/the removed, whitespace collapsed), so EM and F1 mean what they mean in
@@ -122,4 +125,24 @@ export function citationScores(citations: Span[], gold: Span[]): { precision: nu
   const precision = citations.length === 0 ? null : citations.filter((c) => gold.some((g) => overlaps(c, g))).length / citations.length;
   const recall = gold.filter((g) => citations.some((c) => overlaps(c, g))).length / gold.length;
   return { precision, recall };
+}
+
+/** Scores one answer; citation scores apply only to arms that retrieve (others cannot cite). */
+export function scoreAnswer(q: ArenaQuestion, raw: RawAnswer, gold: Span[], retrieves = true): ArmAnswer {
+  const cited = retrieves ? citationScores(raw.citations, gold) : { precision: null, recall: null };
+  const answered = q.answerable && !raw.refused;
+  return {
+    text: raw.text,
+    refused: raw.refused,
+    citations: raw.citations.map(({ n, source, start, end, quote }) => ({ n, source, start, end, quote })),
+    latencyMs: raw.latencyMs,
+    f1: q.answerable ? tokenF1(raw.text, q.answer) : 0,
+    exactMatch: q.answerable ? exactMatch(raw.text, q.answer) : 0,
+    containment: answered ? containment(raw.text, q.answer) : 0,
+    tokensIn: raw.tokensIn,
+    tokensOut: raw.tokensOut,
+    groundedness: raw.refused ? null : groundedness(raw.text, raw.citations.map((c) => c.passage || c.quote)),
+    citationPrecision: cited.precision,
+    citationRecall: q.answerable ? cited.recall : null,
+  };
 }
