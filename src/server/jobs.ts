@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TailorError, toTailorError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -38,6 +38,10 @@ export interface JobSpec {
 }
 
 type Listener = (job: JobView) => void;
+
+const JOB_ID = /^job_[0-9a-f]{16}$/;
+/** Finished jobs kept in memory; older ones (still within the retention) are read from their files. */
+const MAX_FINISHED_IN_MEMORY = 5000;
 
 export interface JobQueueLimits {
   /** Jobs waiting or running for the whole server; beyond it submissions get 429. */
@@ -122,10 +126,49 @@ export function createJobQueue(options: {
     if (options.dir) rmSync(join(options.dir, `${id}.json`), { force: true });
   }
 
+  let lastSweep = -Infinity;
+  /** At most once a minute: drops jobs finished longer ago than the retention, in memory and on disk. */
   function forgetExpired(): void {
+    if (now() - lastSweep < 60_000) return;
+    lastSweep = now();
     const cutoff = now() - limits.keepFinishedMs;
     for (const [id, { view }] of entries) {
       if (view.finishedAt && Date.parse(view.finishedAt) < cutoff) forget(id);
+    }
+    if (!options.dir) return;
+    try {
+      for (const file of readdirSync(options.dir)) {
+        const id = file.replace(/\.json$/, '');
+        if (!JOB_ID.test(id) || entries.has(id)) continue;
+        if (statSync(join(options.dir, file)).mtimeMs < cutoff) rmSync(join(options.dir, file), { force: true });
+      }
+    } catch {
+      // no folder yet
+    }
+  }
+
+  /** Keeps memory bounded: beyond MAX_FINISHED_IN_MEMORY, the oldest finished jobs are read back from disk on demand. */
+  function trimMemory(): void {
+    if (!options.dir) return;
+    let finished = 0;
+    for (const { view } of entries.values()) if (view.finishedAt) finished++;
+    for (const [id, { view }] of entries) {
+      if (finished <= MAX_FINISHED_IN_MEMORY) break;
+      if (view.finishedAt) {
+        entries.delete(id);
+        finished--;
+      }
+    }
+  }
+
+  function fromDisk(id: string): JobView | undefined {
+    if (!options.dir || !JOB_ID.test(id)) return undefined;
+    try {
+      const { view } = JSON.parse(readFileSync(join(options.dir, `${id}.json`), 'utf8')) as Entry;
+      if (!view.finishedAt || Date.parse(view.finishedAt) < now() - limits.keepFinishedMs) return undefined;
+      return view;
+    } catch {
+      return undefined;
     }
   }
 
@@ -174,6 +217,7 @@ export function createJobQueue(options: {
       persist(entry);
       changed(job);
       listeners.delete(job.id);
+      trimMemory();
     });
   }
 
@@ -219,7 +263,7 @@ export function createJobQueue(options: {
     exclusive,
     get(id) {
       forgetExpired();
-      return entries.get(id)?.view;
+      return entries.get(id)?.view ?? fromDisk(id);
     },
     watch(id, listener) {
       const set = listeners.get(id) ?? new Set();
@@ -236,6 +280,7 @@ export function createJobQueue(options: {
       } catch {
         return 0;
       }
+      lastSweep = -Infinity; // sweep what the last run left
       const loaded: Entry[] = [];
       for (const file of files) {
         try {
@@ -248,6 +293,7 @@ export function createJobQueue(options: {
         }
       }
       forgetExpired();
+      trimMemory();
       const unfinished = loaded.filter((e) => entries.has(e.view.id) && !e.view.finishedAt).sort((a, b) => a.view.createdAt.localeCompare(b.view.createdAt));
       for (const entry of unfinished) {
         entry.view.state = 'queued';
