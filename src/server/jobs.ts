@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { TailorError, toTailorError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { FileOutcome, IngestReport } from '../ingest/report.js';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeFileAtomicSync } from '../io/atomic-file.js';
+import { createJobFiles } from './job-files.js';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed';
 
@@ -39,7 +37,6 @@ export interface JobSpec {
 
 type Listener = (job: JobView) => void;
 
-const JOB_ID = /^job_[0-9a-f]{16}$/;
 /** Finished jobs kept in memory; older ones (still within the retention) are read from their files. */
 const MAX_FINISHED_IN_MEMORY = 5000;
 
@@ -111,19 +108,12 @@ export function createJobQueue(options: {
     return result;
   }
 
-  function persist(entry: Entry): void {
-    if (!options.dir) return;
-    try {
-      mkdirSync(options.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-      writeFileAtomicSync(join(options.dir, `${entry.view.id}.json`), JSON.stringify(entry), { mode: PRIVATE_FILE_MODE });
-    } catch (error) {
-      options.logger.log('warn', `could not save job ${entry.view.id}: ${(error as Error).message}`);
-    }
-  }
+  const files = options.dir ? createJobFiles<Entry>(options.dir, options.logger) : undefined;
+  const persist = (entry: Entry) => files?.save(entry);
 
   function forget(id: string): void {
     entries.delete(id);
-    if (options.dir) rmSync(join(options.dir, `${id}.json`), { force: true });
+    files?.remove(id);
   }
 
   let lastSweep = -Infinity;
@@ -135,21 +125,12 @@ export function createJobQueue(options: {
     for (const [id, { view }] of entries) {
       if (view.finishedAt && Date.parse(view.finishedAt) < cutoff) forget(id);
     }
-    if (!options.dir) return;
-    try {
-      for (const file of readdirSync(options.dir)) {
-        const id = file.replace(/\.json$/, '');
-        if (!JOB_ID.test(id) || entries.has(id)) continue;
-        if (statSync(join(options.dir, file)).mtimeMs < cutoff) rmSync(join(options.dir, file), { force: true });
-      }
-    } catch {
-      // no folder yet
-    }
+    files?.sweep(cutoff, (id) => entries.has(id));
   }
 
   /** Keeps memory bounded: beyond MAX_FINISHED_IN_MEMORY, the oldest finished jobs are read back from disk on demand. */
   function trimMemory(): void {
-    if (!options.dir) return;
+    if (!files) return;
     let finished = 0;
     for (const { view } of entries.values()) if (view.finishedAt) finished++;
     for (const [id, { view }] of entries) {
@@ -162,14 +143,8 @@ export function createJobQueue(options: {
   }
 
   function fromDisk(id: string): JobView | undefined {
-    if (!options.dir || !JOB_ID.test(id)) return undefined;
-    try {
-      const { view } = JSON.parse(readFileSync(join(options.dir, `${id}.json`), 'utf8')) as Entry;
-      if (!view.finishedAt || Date.parse(view.finishedAt) < now() - limits.keepFinishedMs) return undefined;
-      return view;
-    } catch {
-      return undefined;
-    }
+    const view = files?.read(id)?.view;
+    return view?.finishedAt && Date.parse(view.finishedAt) >= now() - limits.keepFinishedMs ? view : undefined;
   }
 
   function changed(job: JobView): void {
@@ -273,24 +248,13 @@ export function createJobQueue(options: {
     },
     idle: () => exclusive(async () => undefined),
     resume() {
-      if (!options.dir) return 0;
-      let files: string[];
-      try {
-        files = readdirSync(options.dir).filter((f) => /^job_[0-9a-f]+\.json$/.test(f));
-      } catch {
-        return 0;
-      }
+      if (!files) return 0;
       lastSweep = -Infinity; // sweep what the last run left
       const loaded: Entry[] = [];
-      for (const file of files) {
-        try {
-          const entry = JSON.parse(readFileSync(join(options.dir, file), 'utf8')) as Entry;
-          if (!entry.view?.id || entries.has(entry.view.id)) continue;
-          entries.set(entry.view.id, entry);
-          loaded.push(entry);
-        } catch (error) {
-          options.logger.log('warn', `ignoring unreadable job file ${file}: ${(error as Error).message}`);
-        }
+      for (const entry of files.readAll()) {
+        if (entries.has(entry.view.id)) continue;
+        entries.set(entry.view.id, entry);
+        loaded.push(entry);
       }
       forgetExpired();
       trimMemory();
