@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { TailorError, toTailorError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { FileOutcome, IngestReport } from '../ingest/report.js';
-import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeFileAtomicSync } from '../io/atomic-file.js';
+import { createJobFiles } from './job-files.js';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed';
 
@@ -38,6 +36,9 @@ export interface JobSpec {
 }
 
 type Listener = (job: JobView) => void;
+
+/** Finished jobs kept in memory; older ones (still within the retention) are read from their files. */
+const MAX_FINISHED_IN_MEMORY = 5000;
 
 export interface JobQueueLimits {
   /** Jobs waiting or running for the whole server; beyond it submissions get 429. */
@@ -107,26 +108,43 @@ export function createJobQueue(options: {
     return result;
   }
 
-  function persist(entry: Entry): void {
-    if (!options.dir) return;
-    try {
-      mkdirSync(options.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-      writeFileAtomicSync(join(options.dir, `${entry.view.id}.json`), JSON.stringify(entry), { mode: PRIVATE_FILE_MODE });
-    } catch (error) {
-      options.logger.log('warn', `could not save job ${entry.view.id}: ${(error as Error).message}`);
-    }
-  }
+  const files = options.dir ? createJobFiles<Entry>(options.dir, options.logger) : undefined;
+  const persist = (entry: Entry) => files?.save(entry);
 
   function forget(id: string): void {
     entries.delete(id);
-    if (options.dir) rmSync(join(options.dir, `${id}.json`), { force: true });
+    files?.remove(id);
   }
 
+  let lastSweep = -Infinity;
+  /** At most once a minute: drops jobs finished longer ago than the retention, in memory and on disk. */
   function forgetExpired(): void {
+    if (now() - lastSweep < 60_000) return;
+    lastSweep = now();
     const cutoff = now() - limits.keepFinishedMs;
     for (const [id, { view }] of entries) {
       if (view.finishedAt && Date.parse(view.finishedAt) < cutoff) forget(id);
     }
+    files?.sweep(cutoff, (id) => entries.has(id));
+  }
+
+  /** Keeps memory bounded: beyond MAX_FINISHED_IN_MEMORY, the oldest finished jobs are read back from disk on demand. */
+  function trimMemory(): void {
+    if (!files) return;
+    let finished = 0;
+    for (const { view } of entries.values()) if (view.finishedAt) finished++;
+    for (const [id, { view }] of entries) {
+      if (finished <= MAX_FINISHED_IN_MEMORY) break;
+      if (view.finishedAt) {
+        entries.delete(id);
+        finished--;
+      }
+    }
+  }
+
+  function fromDisk(id: string): JobView | undefined {
+    const view = files?.read(id)?.view;
+    return view?.finishedAt && Date.parse(view.finishedAt) >= now() - limits.keepFinishedMs ? view : undefined;
   }
 
   function changed(job: JobView): void {
@@ -174,6 +192,7 @@ export function createJobQueue(options: {
       persist(entry);
       changed(job);
       listeners.delete(job.id);
+      trimMemory();
     });
   }
 
@@ -219,7 +238,7 @@ export function createJobQueue(options: {
     exclusive,
     get(id) {
       forgetExpired();
-      return entries.get(id)?.view;
+      return entries.get(id)?.view ?? fromDisk(id);
     },
     watch(id, listener) {
       const set = listeners.get(id) ?? new Set();
@@ -229,25 +248,16 @@ export function createJobQueue(options: {
     },
     idle: () => exclusive(async () => undefined),
     resume() {
-      if (!options.dir) return 0;
-      let files: string[];
-      try {
-        files = readdirSync(options.dir).filter((f) => /^job_[0-9a-f]+\.json$/.test(f));
-      } catch {
-        return 0;
-      }
+      if (!files) return 0;
+      lastSweep = -Infinity; // sweep what the last run left
       const loaded: Entry[] = [];
-      for (const file of files) {
-        try {
-          const entry = JSON.parse(readFileSync(join(options.dir, file), 'utf8')) as Entry;
-          if (!entry.view?.id || entries.has(entry.view.id)) continue;
-          entries.set(entry.view.id, entry);
-          loaded.push(entry);
-        } catch (error) {
-          options.logger.log('warn', `ignoring unreadable job file ${file}: ${(error as Error).message}`);
-        }
+      for (const entry of files.readAll()) {
+        if (entries.has(entry.view.id)) continue;
+        entries.set(entry.view.id, entry);
+        loaded.push(entry);
       }
       forgetExpired();
+      trimMemory();
       const unfinished = loaded.filter((e) => entries.has(e.view.id) && !e.view.finishedAt).sort((a, b) => a.view.createdAt.localeCompare(b.view.createdAt));
       for (const entry of unfinished) {
         entry.view.state = 'queued';
