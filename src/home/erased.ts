@@ -25,9 +25,12 @@ const HEAD_WORDS = 4;
 export function erasedMatcher(content: ErasedContent): { ids(ids: Iterable<string>): boolean; text(value: string): boolean; anyText(value: unknown): boolean } {
   const ids = new Set([...content.documents.filter((d) => d.whole).map((d) => d.documentId), ...content.chunks.map((c) => c.id)]);
   const byHead = new Map<string, string[]>();
+  /** First words of the pieces: most words of the data are not one, and are passed over at once. */
+  const starters = new Set<string>();
   for (const chunk of content.chunks) {
     for (const piece of pieces(chunk.text)) {
       const head = piece.split(/\s+/).slice(0, HEAD_WORDS).join(' ');
+      starters.add(head.split(' ')[0]!);
       const list = byHead.get(head);
       if (!list) byHead.set(head, [piece]);
       else if (!list.includes(piece)) list.push(piece);
@@ -41,6 +44,7 @@ export function erasedMatcher(content: ErasedContent): { ids(ids: Iterable<strin
       // Every piece starting at one of the last HEAD_WORDS words (heads shorter than that included).
       for (let size = 1; size <= HEAD_WORDS && size <= words.length; size += 1) {
         const first = words.length - size;
+        if (!starters.has(words[first]!.word)) continue;
         const head = words.slice(first).map((w) => w.word).join(' ');
         for (const piece of byHead.get(head) ?? []) if (value.startsWith(piece, words[first]!.at)) return true;
       }
