@@ -21,9 +21,9 @@ export async function scrubExports(home: string, content: ErasedContent, removed
   const out: Array<{ file: string; removedRecords: number }> = [];
   const warnings: string[] = [];
   if (removedMessages.size === 0 && content.chunks.length === 0) return { exports: out, warnings };
-  const erasedRecord = (record: unknown, raw: string) => {
+  const erasedRecord = (record: unknown) => {
     const messages = (record as { messages?: unknown })?.messages;
-    return (messages !== undefined && removedMessages.has(JSON.stringify(messages))) || match.text(raw);
+    return (messages !== undefined && removedMessages.has(JSON.stringify(messages))) || match.anyText(record);
   };
   for (const file of await dataFiles(join(home, 'adapters'))) {
     const text = await readFile(file, 'utf8');
@@ -32,7 +32,7 @@ export async function scrubExports(home: string, content: ErasedContent, removed
       const lines = text.split('\n').filter((l) => l.trim() !== '');
       const kept = lines.filter((line) => {
         try {
-          return !erasedRecord(JSON.parse(line), line);
+          return !erasedRecord(JSON.parse(line));
         } catch {
           return !match.text(line);
         }
@@ -51,10 +51,10 @@ export async function scrubExports(home: string, content: ErasedContent, removed
       continue;
     }
     if (!Array.isArray(records)) {
-      if (match.text(text)) warnings.push(`${name} quotes erased text but is not a list of training records: delete or fix it by hand`);
+      if (match.anyText(records)) warnings.push(`${name} quotes erased text but is not a list of training records: delete or fix it by hand`);
       continue;
     }
-    const kept = records.filter((r) => !erasedRecord(r, JSON.stringify(r)));
+    const kept = records.filter((r) => !erasedRecord(r));
     if (kept.length < records.length) {
       await writeFileAtomic(file, jsonArrayLines(kept));
       out.push({ file: name, removedRecords: records.length - kept.length });

@@ -73,6 +73,7 @@ export function createTraceLog(options: { capacity?: number; file?: string; eras
     },
     async erase(content) {
       const hit = traceHit(content);
+      const match = erasedMatcher(content);
       let memory = 0;
       for (let i = ring.length - 1; i >= 0; i -= 1) {
         if (hit(ring[i]!)) {
@@ -94,7 +95,7 @@ export function createTraceLog(options: { capacity?: number; file?: string; eras
         try {
           return hit(JSON.parse(line) as TraceRecord);
         } catch {
-          return erasedMatcher(content).text(line);
+          return match.text(line);
         }
       }
     },
@@ -109,6 +110,6 @@ function traceHit(content: ErasedContent): (trace: TraceRecord) => boolean {
       ...(answer?.trace?.retrieved ?? []).flatMap((r) => [r.chunk.id, r.chunk.documentId]),
       ...(answer?.citations ?? []).flatMap((c) => [c.chunkId, c.documentId]),
     ];
-    return match.ids(ids) || match.text(JSON.stringify(trace));
+    return match.ids(ids) || match.anyText(trace);
   };
 }
