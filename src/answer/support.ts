@@ -22,6 +22,9 @@ export interface ScoredSentence extends SentenceSpan {
  */
 const CONTEXT_SHARE = 0.75;
 
+/** How much more a number in the question counts than a word with the same rarity. */
+const PINNED_WEIGHT = 2;
+
 export interface Evidence {
   queryTerms: string[];
   /** Weight of each query term: rarer across the retrieved passages = more telling. */
@@ -51,7 +54,8 @@ export function gatherEvidence(question: string, retrieved: RetrievedChunk[]): E
   const n = Math.max(1, sentences.length);
   for (const term of queryTerms) {
     const df = sentences.reduce((count, s) => count + (s.terms.has(term) ? 1 : 0), 0);
-    termWeights.set(term, Math.log(1 + n / (1 + df)) + 0.5);
+    // A number in the question (a year, a season) pins down which fact it means.
+    termWeights.set(term, (Math.log(1 + n / (1 + df)) + 0.5) * (/^\d+$/.test(term) ? PINNED_WEIGHT : 1));
   }
   const totalWeight = sum(queryTerms.map((t) => termWeights.get(t)!));
   for (const sentence of sentences) {
