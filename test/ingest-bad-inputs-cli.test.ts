@@ -90,6 +90,9 @@ describe('a bad-input corpus through the built CLI', () => {
     assert.match(run.stdout, /Skipped 3 paths:\n {2}2 not a readable format[^\n]*\n {4}\S*\/blob\n {4}\S*\/image\.png\n {2}1 symbolic links[^\n]*\n {4}\S*\/escape\.md/);
     assert.ok(!run.stdout.includes('LIMIT_EXCEEDED'), 'failure details are on stderr, not repeated on stdout');
     assert.match(run.stderr, /bomb-lying\.docx inflates to more than 64\.0 MB[^\n]*--max-decompressed-bytes[^\n]*\[LIMIT_EXCEEDED\]/);
+    // A text file named explicitly without an extension is read, not refused for its name.
+    const readme = tailor(['ingest', join(corpus, 'README'), '--embedder', 'none', '--json'], join(dir, 'home-readme'));
+    assert.equal(JSON.parse(readme.stdout).counts.new, 1, readme.stderr);
     // Raising a cap is one flag away.
     const deep = join(dir, 'nested.json');
     await writeFile(deep, `${'['.repeat(1500)}"bottom"${']'.repeat(1500)}`);

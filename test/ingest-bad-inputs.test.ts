@@ -157,6 +157,16 @@ describe('text guards', () => {
     assert.match(error.message, /iconv -f latin1 -t utf-8/);
   });
 
+  test('an HTML page that is not UTF-8 but declares its charset is decoded as declared; undeclared stays INVALID_ENCODING', async () => {
+    const page = (meta: string) => new Uint8Array(Buffer.from(`<html><head>${meta}<title>Caf\u00e9 news</title></head><body><p>Le caf\u00e9 ouvre \u00e0 huit heures du matin, tous les jours de la semaine.</p></body></html>`, 'latin1'));
+    const doc = await loadBytes('news.html', page('<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'));
+    assert.match(doc.text, /Le café ouvre à huit heures/);
+    assert.equal(doc.title, 'Café news');
+    assert.equal(doc.metadata?.encoding, 'windows-1252');
+    assert.match(doc.warnings?.join(' ') ?? '', /decoded as windows-1252/);
+    await failsWith('INVALID_ENCODING', () => loadBytes('plain.html', page('')));
+  });
+
   test('UTF-16 LE and BE with a byte-order mark are decoded, and the encoding is stated', async () => {
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Größe,Preis\r\nKlein,5 €\r\n', 'utf16le')]);
     const csv = await loadBytes('export.csv', new Uint8Array(le));

@@ -46,6 +46,7 @@ describe('Excel (XLSX)', () => {
       { name: 'Sales 2024', rows: rows.map((row, r) => (r === 0 ? row : [row[0], row[1], Number(row[2]), row[3] === 'yes'])) },
       { name: 'Internal', rows: [['secret'], ['HIDDEN-SHEET-NOISE']], hidden: true },
       { name: 'Contacts', rows: [['Name', 'E-mail', 'Note'], ['inline:Dana', 'dana@example.com', null], ['Eli', null, 'on leave', 'extra cell']] },
+      { name: 'Deadlines', rows: [['Task', 'Due', 'Reviewed'], ['Audit', new Date(Date.UTC(2025, 2, 31)), new Date(Date.UTC(2025, 3, 2, 14, 30))]] },
       { name: 'Empty', rows: [] },
     ],
     'Sales workbook',
@@ -58,8 +59,10 @@ describe('Excel (XLSX)', () => {
     assert.match(doc.text, /^# Sales 2024\n\nRegion: Region 0 · Quarter: Q1 · Revenue: 1000 · Target met: TRUE\n\n/);
     assert.match(doc.text, /# Contacts\n\nName: Dana · E-mail: dana@example\.com\n\nName: Eli · Note: on leave · column 4: extra cell/);
     assert.ok(!doc.text.includes('HIDDEN-SHEET-NOISE'), 'hidden sheets are not read');
+    // Day serials in date-formatted cells read as dates; a currency format (with "EUR" quoted) stays a number.
+    assert.match(doc.text, /# Deadlines\n\nTask: Audit · Due: 2025-03-31 · Reviewed: 2025-04-02 14:30:00/);
     assert.ok(!doc.text.includes('# Empty'));
-    assert.deepEqual((doc.metadata?.sheets as Array<{ name: string }>).map((s) => s.name), ['Sales 2024', 'Contacts']);
+    assert.deepEqual((doc.metadata?.sheets as Array<{ name: string }>).map((s) => s.name), ['Sales 2024', 'Contacts', 'Deadlines']);
   });
 
   test('the header goes with every chunk of a long sheet', async () => {

@@ -30,6 +30,19 @@ export function formatIngestReport(report: IngestReport): string {
   return lines.join('\n');
 }
 
+/** "1850 .gz, 60 .png, 12 without extension, …": what a large group is made of. */
+function byExtension(entries: SkippedPath[]): string {
+  const counts = new Map<string, number>();
+  for (const { path } of entries) {
+    const name = path.endsWith('/') ? '' : path.slice(path.lastIndexOf('/') + 1);
+    const dot = name.lastIndexOf('.');
+    const key = path.endsWith('/') ? 'folders' : dot > 0 ? name.slice(dot).toLowerCase() : 'without extension';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const top = [...counts].sort((a, b) => b[1] - a[1]);
+  return top.slice(0, 5).map(([key, n]) => `${n} ${key}`).join(', ') + (top.length > 5 ? ', …' : '');
+}
+
 /** Skipped paths grouped by reason, largest group first, each with its count. */
 export function formatSkipped(skipped: SkippedPath[]): string[] {
   if (skipped.length === 0) return [];
@@ -37,7 +50,7 @@ export function formatSkipped(skipped: SkippedPath[]): string[] {
   for (const entry of skipped) groups.set(entry.reason, [...(groups.get(entry.reason) ?? []), entry]);
   const lines = [`Skipped ${skipped.length} path${skipped.length === 1 ? '' : 's'}${skipped.length > SKIPPED_SHOWN ? ' (--json lists them all)' : ''}:`];
   for (const [reason, entries] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
-    lines.push(`  ${entries.length} ${SKIP_LABELS[reason]}:`);
+    lines.push(`  ${entries.length} ${SKIP_LABELS[reason]}${entries.length > SKIPPED_SHOWN ? ` (${byExtension(entries)})` : ''}:`);
     for (const entry of entries.slice(0, SKIPPED_SHOWN)) lines.push(`    ${entry.path}`);
     if (entries.length > SKIPPED_SHOWN) lines.push(`    … and ${entries.length - SKIPPED_SHOWN} more`);
   }

@@ -1,5 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { TailorError } from '../../core/errors.js';
 import type { LoadedDocument } from '../../core/types.js';
 import type { LoadBudget } from './budget.js';
 import { checkNotEmpty, decodeText } from './guards.js';
@@ -98,9 +99,44 @@ export function htmlToDocument(html: string, budget: LoadBudget): { text: string
   return { text: markdown, title: pageOwnTitle(titleElement, headings, siteName), metadata, warnings };
 }
 
+/** The charset a page declares in its first bytes (`<meta charset>`, `http-equiv`, or an XML declaration). */
+function declaredCharset(bytes: Uint8Array): string | undefined {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 2048));
+  return (/<meta[^>]+charset\s*=\s*["']?([\w:.-]+)/i.exec(head) ?? /<\?xml[^>]+encoding\s*=\s*["']([\w:.-]+)/i.exec(head))?.[1];
+}
+
+/** A decoder for a charset label, or undefined when the runtime does not know the label. */
+function supportedDecoder(label: string): { decode(bytes: Uint8Array): string; encoding: string } | undefined {
+  try {
+    return new TextDecoder(label);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * UTF-8 (or UTF-16 by its BOM) first; a page that is not, but declares another charset
+ * (old pages in ISO-8859-1 or windows-1252), is decoded as it declares.
+ */
+function decodeHtml(bytes: Uint8Array, path: string): { html: string; encoding?: string } {
+  try {
+    return { html: decodeText(bytes, path) };
+  } catch (error) {
+    const charset = declaredCharset(bytes);
+    if (!(error instanceof TailorError) || error.code !== 'INVALID_ENCODING' || !charset || /^utf-?8$/i.test(charset)) throw error;
+    const decoder = supportedDecoder(charset);
+    if (!decoder) throw error;
+    return { html: decoder.decode(bytes).replace(/\r\n?/g, '\n'), encoding: decoder.encoding };
+  }
+}
+
 export async function loadHtml({ path, bytes, budget }: LoaderInput): Promise<LoadedDocument> {
-  const html = decodeText(bytes, path);
+  const { html, encoding } = decodeHtml(bytes, path);
   const { text: markdown, title, metadata, warnings } = htmlToDocument(html, budget);
+  if (encoding) {
+    metadata.encoding = encoding;
+    warnings.push(`Not UTF-8; decoded as ${encoding}, the charset the page declares.`);
+  }
   checkNotEmpty(markdown, path, 'readable text (after removing navigation, scripts and styles)');
   return { text: markdown, format: 'html', title: title ?? fileTitle(path), metadata, ...(warnings.length > 0 ? { warnings } : {}) };
 }

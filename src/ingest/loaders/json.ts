@@ -56,12 +56,21 @@ function parseLinesLeniently(source: string): unknown[] | undefined {
  * so memory follows the text, not a tree of every value at once.
  */
 function streamArray(path: string, source: string, budget: LoadBudget): LoadedDocument | undefined {
-  const blocks: string[] = [];
+  // Records are joined in groups as they come, so a million small records are a few hundred strings, not a million.
+  const groups: string[] = [];
+  let group: string[] = [];
+  let count = 0;
   let failure: { error: unknown; offset: number } | undefined;
   const complete = scanJsonArray(source, budget, (text, offset) => {
     if (failure) return;
     try {
-      blocks.push(recordText(JSON.parse(text)));
+      count += 1;
+      const block = recordText(JSON.parse(text));
+      if (block.trim().length > 0) group.push(block);
+      if (group.length === GROUP_SIZE) {
+        groups.push(group.join(RECORD_SEPARATOR));
+        group = [];
+      }
     } catch (error) {
       // Past what the engine's recursive parser can nest, the cap was raised beyond what can be read.
       if (error instanceof RangeError) throw budget.depthError('arrays and objects (past what the JSON parser can read)', error);
@@ -71,8 +80,13 @@ function streamArray(path: string, source: string, budget: LoadBudget): LoadedDo
   if (failure) {
     throw parseFailure(path, failure.error, lineAndColumn(source, failure.offset), 'Fix the syntax there (a validator such as `jq . file.json` shows it too).');
   }
-  return complete ? blocksAsDocument(path, 'json', blocks, blocks.length) : undefined;
+  if (!complete) return undefined;
+  if (group.length > 0) groups.push(group.join(RECORD_SEPARATOR));
+  return blocksAsDocument(path, 'json', groups, count);
 }
+
+/** Records joined per group while streaming an array. */
+const GROUP_SIZE = 2048;
 
 export async function loadJson({ path, bytes, budget }: LoaderInput): Promise<LoadedDocument> {
   const source = decodeText(bytes, path);

@@ -36,6 +36,39 @@ function sharedStrings(xml: string | undefined, budget: LoadBudget): string[] {
   return strings;
 }
 
+/** Built-in number formats that show dates or times (ECMA-376 §18.8.30). */
+const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
+
+/** For each cell style index, whether its number format shows a date: such cells hold day serials. */
+function dateStyles(xml: string | undefined, budget: LoadBudget): boolean[] {
+  if (!xml) return [];
+  const custom = new Map<number, boolean>();
+  const styles: boolean[] = [];
+  let inCellXfs = false;
+  for (const event of xmlEvents(xml, budget)) {
+    if (event.type === 'open') {
+      const name = localName(event.name);
+      if (name === 'numFmt') {
+        // Date codes use d, m, y (or h, s for times) outside quoted text and [colour] brackets.
+        const code = (event.attrs.formatCode ?? '').replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
+        custom.set(Number(event.attrs.numFmtId), /[dmyhs]/i.test(code));
+      } else if (name === 'cellXfs') inCellXfs = true;
+      else if (name === 'xf' && inCellXfs) {
+        const id = Number(event.attrs.numFmtId ?? 0);
+        styles.push(custom.get(id) ?? BUILT_IN_DATE_FORMATS.has(id));
+      }
+    } else if (event.type === 'close' && localName(event.name) === 'cellXfs') inCellXfs = false;
+  }
+  return styles;
+}
+
+/** An Excel day serial (1900 date system) as an ISO date, with the time when it has one. */
+function serialDate(serial: number): string {
+  const date = new Date(Math.round((serial - 25569) * 86_400_000));
+  const iso = date.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
+}
+
 /** Zero-based column of a cell reference: "C7" → 2. */
 function columnIndex(reference: string): number {
   let column = 0;
@@ -48,16 +81,16 @@ function columnIndex(reference: string): number {
 }
 
 /** A sheet's rows as arrays of cell text (sparse rows filled with empty strings). */
-function sheetRows(xml: string, strings: string[], budget: LoadBudget): string[][] {
+function sheetRows(xml: string, strings: string[], dates: boolean[], budget: LoadBudget): string[][] {
   const rows: string[][] = [];
   let row: string[] | undefined;
-  let cell: { column: number; type: string; value: string } | undefined;
+  let cell: { column: number; type: string; value: string; date: boolean } | undefined;
   let inValue = false;
   for (const event of xmlEvents(xml, budget)) {
     if (event.type === 'open') {
       const name = localName(event.name);
       if (name === 'row') row = [];
-      else if (name === 'c' && row) cell = { column: event.attrs.r ? columnIndex(event.attrs.r) : row.length, type: event.attrs.t ?? 'n', value: '' };
+      else if (name === 'c' && row) cell = { column: event.attrs.r ? columnIndex(event.attrs.r) : row.length, type: event.attrs.t ?? 'n', value: '', date: dates[Number(event.attrs.s ?? 0)] === true };
       else if ((name === 'v' || name === 't') && cell) inValue = true;
     } else if (event.type === 'close') {
       const name = localName(event.name);
@@ -66,6 +99,7 @@ function sheetRows(xml: string, strings: string[], budget: LoadBudget): string[]
         let text = cell.value;
         if (cell.type === 's') text = strings[Number(cell.value)] ?? '';
         else if (cell.type === 'b') text = cell.value === '1' ? 'TRUE' : 'FALSE';
+        else if (cell.type === 'n' && cell.date && cell.value.trim() && Number.isFinite(Number(cell.value))) text = serialDate(Number(cell.value));
         if (cell.column >= 0 && cell.column < 16_384) {
           while (row.length < cell.column) row.push('');
           row[cell.column] = text.replace(/\s+/g, ' ').trim();
@@ -105,6 +139,7 @@ export async function loadXlsx({ path, bytes, budget }: LoaderInput): Promise<Lo
   }
   const rels = relationships(zip.readText('xl/_rels/workbook.xml.rels'), 'xl', budget);
   const strings = sharedStrings(zip.readText('xl/sharedStrings.xml'), budget);
+  const dates = dateStyles(zip.readText('xl/styles.xml'), budget);
   const sections: string[] = [];
   const sheets: Array<{ name: string; rows: number; columns: string[] }> = [];
   for (const event of xmlEvents(workbook, budget)) {
@@ -113,7 +148,7 @@ export async function loadXlsx({ path, bytes, budget }: LoaderInput): Promise<Lo
     const part = relId ? rels.get(relId)?.target : undefined;
     const name = event.attrs.name ?? `Sheet ${sheets.length + 1}`;
     if (event.attrs.state === 'hidden' || event.attrs.state === 'veryHidden' || !part || !zip.has(part)) continue;
-    const [header = [], ...body] = sheetRows(zip.readText(part) ?? '', strings, budget);
+    const [header = [], ...body] = sheetRows(zip.readText(part) ?? '', strings, dates, budget);
     budget.checkTime(`sheet ${name}`);
     const width = body.reduce((widest, row) => Math.max(widest, row.length), header.length);
     const columns = columnNames(header, width);

@@ -1,0 +1,38 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeZip } from './helpers/zip.js';
+import { deflateBomb } from './fixtures/bad-inputs.js';
+import { makePptx } from './fixtures/office-files.js';
+import { readSse, startServer } from './server-fixture.js';
+
+describe('hostile files through the upload API', () => {
+  test('a zip bomb and 50,000-deep HTML uploaded by an editor are refused with their code; the rest of the batch and other requests go on', async () => {
+    const f = await startServer({});
+    const key = f.keys.create({ name: 'ed', role: 'editor', collections: ['docs'] }).key;
+    const bomb = makeZip([
+      { name: '[Content_Types].xml', data: '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>' },
+      { name: 'word/document.xml', data: deflateBomb('<w:document><w:body><w:p><w:r><w:t>', 512), deflated: true, declaredSize: 2048 },
+    ]);
+    const data = new FormData();
+    const add = (name: string, body: string | Uint8Array) => data.append('files', new Blob([body]), name);
+    add('bomb.docx', bomb);
+    add('deep.html', `<html><body>${'<div>'.repeat(50_000)}x${'</div>'.repeat(50_000)}</body></html>`);
+    add('deck.pptx', makePptx([{ title: 'Roadmap', body: ['Ship the importer in June'] }]));
+    const uploaded = await f.call('/api/collections/docs/documents', { key, method: 'POST', body: data });
+    assert.equal(uploaded.status, 202, await uploaded.clone().text());
+    const { jobId } = await uploaded.json();
+    const last = (await readSse(await f.call(`/api/jobs/${jobId}/events`, { key }))).map((e) => JSON.parse(e.data)).at(-1);
+    assert.equal(last.state, 'done');
+    const byName = (name: string) => last.files.find((x: { source: string }) => x.source.endsWith(name));
+    assert.equal(byName('bomb.docx').error.code, 'LIMIT_EXCEEDED');
+    assert.match(byName('bomb.docx').error.message, /inflates to more than 64\.0 MB/);
+    assert.equal(byName('deep.html').error.code, 'LIMIT_EXCEEDED');
+    assert.equal(byName('deck.pptx').status, 'new');
+    // The service is still up and answers other requests.
+    const search = await f.call('/api/search', { key, method: 'POST', json: { query: 'importer June', collections: ['docs'] } });
+    assert.equal(search.status, 200, await search.clone().text());
+    assert.ok((await search.json()).results.some((hit: { document: { source: string } }) => hit.document.source.endsWith('deck.pptx')));
+    const me = await f.call('/api/me', { key });
+    assert.equal(me.status, 200);
+  });
+});
