@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { http: 413, exit: 4 },
   RATE_LIMITED: { http: 429, exit: 9 },
   INTERNAL: { http: 500, exit: 1 },
+  PORT_IN_USE: { http: 503, exit: 10 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -31,6 +31,7 @@ const OPENAI_TYPES: Record<ErrorCode, string> = {
   PAYLOAD_TOO_LARGE: 'invalid_request_error',
   RATE_LIMITED: 'rate_limit_error',
   INTERNAL: 'server_error',
+  PORT_IN_USE: 'server_error',
 };
 
 export interface ErrorBody {

@@ -44,6 +44,8 @@ export interface CreateServerOptions {
   /** Folder with the built web UI; default dist/web when it exists, `false` for none. */
   webRoot?: string | false;
   version?: string;
+  /** Called once per finished request with one line (method, path, status, milliseconds), e.g. to print it. */
+  requestLog?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -82,6 +84,14 @@ export function createServer(options: CreateServerOptions): TailorServer {
   const app = new Hono<AppEnv>();
   app.onError(createErrorHandler(logger));
   app.use('*', measure(metrics));
+  if (options.requestLog) {
+    const log = options.requestLog;
+    app.use('*', async (c, next) => {
+      const started = performance.now();
+      await next();
+      log(`${c.req.method} ${c.req.path} ${c.res.status} ${Math.round(performance.now() - started)}ms`);
+    });
+  }
   app.get('/health', (c) => c.json({ ok: true, version: deps.version }));
   app.get('/metrics', (c) => c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
 
@@ -127,7 +137,9 @@ export function createServer(options: CreateServerOptions): TailorServer {
       const server = serve({ fetch: app.fetch, port, hostname: host });
       await new Promise<void>((resolve, reject) => {
         server.once('listening', resolve);
-        server.once('error', (cause) => reject(new TailorError('INVALID_ARGUMENT', `Cannot listen on ${host}:${port}: ${(cause as Error).message}`, { cause })));
+        server.once('error', (cause) => reject((cause as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? new TailorError('PORT_IN_USE', `Port ${port} on ${host} is already in use by another program. Stop it, or pick another port with --port <n> (--port 0 picks a free one).`, { cause, details: { host, port } })
+          : new TailorError('INVALID_ARGUMENT', `Cannot listen on ${host}:${port}: ${(cause as Error).message}`, { cause })));
       });
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

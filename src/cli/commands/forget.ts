@@ -20,6 +20,6 @@ export function registerForget(program: Command, io: CliIo): void {
         for (const adapter of report.lineage.adapters) {
           io.stdout.write(`adapter ${adapter.name} was trained on erased data: it is refused until retrained (${adapter.retrainCommand})\n`);
         }
-      });
+      }, { mustExist: true });
     });
 }

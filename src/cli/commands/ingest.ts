@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parsePiiKinds } from '../../ingest/redact.js';
 import { collect, globalFlags, printJson, progressFor, withWorkspace, type CliIo } from '../context.js';
 import { formatIngestReport } from '../output.js';
+import { integerFlag } from '../numbers.js';
 
 export function registerIngest(program: Command, io: CliIo): void {
   program
@@ -12,8 +13,8 @@ export function registerIngest(program: Command, io: CliIo): void {
     .option('--redact <kinds>', 'replace personal data before storing: email,phone,iban,card,ip,ssn or all')
     .option('--include <glob>', 'only files matching this glob (repeatable)', collect)
     .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect)
-    .option('--embedder <spec>', 'embedder for a new store: words (default), none, openai:<model>, gguf:<path>, model2vec:<dir>, onnx:<dir>')
-    .option('--max-bytes <n>', 'largest file to read', (v) => Number(v))
+    .option('--embedder <spec>', 'embedder for a new store: words (default), none, openai:<model>, openai-compatible:<model>@<url>, gguf:<path>, model2vec:<dir>, onnx:<dir>')
+    .option('--max-bytes <n>', 'largest file to read', integerFlag('--max-bytes', 1))
     .option('--json', 'print the full report as JSON')
     .action(async (paths: string[], flags, command: Command) => {
       const all = { ...globalFlags(command), ...flags };

@@ -18,6 +18,6 @@ export function registerSync(program: Command, io: CliIo): void {
         if (flags.json) return printJson(io, report);
         for (const gone of report.removed) io.stdout.write(`removed    ${gone.source} (file deleted)\n`);
         io.stdout.write(formatIngestReport(report.ingest) + '\n');
-      });
+      }, { mustExist: true });
     });
 }
