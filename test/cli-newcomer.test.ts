@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './helpers/temp.js';
+import { STORIES_MODEL } from './helpers/stories-model.js';
 
 /** What a newcomer types, through the built `tailor` (dist/), as users run it. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -101,6 +102,34 @@ describe('built tailor: failures that stop early and clearly', () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     }
+  });
+});
+
+describe('built tailor: fine-tuning as the README tells it', () => {
+  test('a missing --base is called missing; --max-seq-len follows the data, or the error names the value that fits', async () => {
+    const home = await tempDir();
+    const file = join(home, 'long.jsonl');
+    // Prompts longer than a small --max-seq-len, as RAFT examples (passages + question) are.
+    const passage = 'The policy says that staff may work remote two days per week when the manager agrees. '.repeat(4);
+    const rows = ['How many remote days?', 'Who must agree?', 'What does the policy say?'].map((q, i) =>
+      JSON.stringify({ messages: [{ role: 'user', content: `${passage}\n${q}` }, { role: 'assistant', content: ['Two days per week.', 'The manager.', 'Remote work rules.'][i] }] }));
+    writeFileSync(file, rows.join('\n') + '\n');
+    assert.equal(tailor(['dataset', 'import', file, '--format', 'chat', '--name', 'long', '--home', home]).code, 0);
+
+    const missing = tailor(['train', '--base', join(home, 'model.gguf'), '--dataset', 'long', '--home', home]);
+    assert.equal(missing.code, 3, missing.stderr);
+    assert.match(missing.stderr, /\[NOT_FOUND\]: The GGUF model .*model\.gguf does not exist\./);
+    assert.doesNotMatch(missing.stderr, /not a GGUF/);
+
+    const short = tailor(['train', '--base', STORIES_MODEL, '--dataset', 'long', '--max-seq-len', '16', '--rank', '2', '--epochs', '1', '--home', home]);
+    assert.equal(short.code, 2, short.stderr);
+    const fits = /Pass --max-seq-len (\d+) /.exec(short.stderr);
+    assert.ok(fits, short.stderr);
+    assert.ok(Number(fits[1]) > 16);
+
+    const fitted = tailor(['train', '--base', STORIES_MODEL, '--dataset', 'long', '--rank', '2', '--epochs', '1', '--name', 'fitted', '--json', '--home', home]);
+    assert.equal(fitted.code, 0, fitted.stderr);
+    assert.doesNotMatch(fitted.stderr, /llama\.cpp:/, 'llama.cpp warnings stay in the log (--verbose)');
   });
 });
 

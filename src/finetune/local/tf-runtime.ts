@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+
+// The gradients' ESM files use extensionless imports that plain Node cannot resolve, so the build bundles
+// them (scripts/bundle-tf-gradients.mjs) into dist; from source (tsx) the package's own files load.
+const bundledGradients = './tf-gradients.js';
+try {
+  await import(bundledGradients);
+} catch {
+  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+}
 
 export type TfBackendName = 'wasm' | 'cpu';
 
