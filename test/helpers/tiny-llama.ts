@@ -10,7 +10,7 @@ import { encodeGguf, type GgufWriteTensor, type GgufWriteValue } from '../../src
  * run on a fresh clone. Its SentencePiece-style vocabulary (unk, BOS, EOS, 256 byte tokens, then word
  * pieces built as prefix chains so the SPM merger can reach them) is what llama.cpp needs to load it.
  */
-const VERSION = 1;
+const VERSION = 2;
 const DIM = 64;
 const FFN = 172;
 const HEADS = 8;
@@ -37,7 +37,11 @@ function vocabulary(): { tokens: string[]; scores: number[]; types: number[] } {
   add('▁');
   for (const c of 'etaoinshrdlucmfwypvbgkqjxz') add(c);
   for (const c of 'ETAOINSHRDLUCMFWYPVBGKQJXZ.,!?\'-:;0123456789') add(c);
-  for (const word of WORDS) {
+  // Chat transcripts put role names at the start of a line (no leading space) as well as after one.
+  for (const role of ['User', 'Assistant', 'System']) {
+    for (let i = 2; i <= role.length; i++) add(role.slice(0, i));
+  }
+  for (const word of ['User', 'Assistant', 'System', 'Hi', 'Be', 'Name', 'Once', 'Lily', 'She', 'The', ...WORDS]) {
     const piece = `▁${word}`;
     for (let i = 2; i <= piece.length; i++) add(piece.slice(0, i));
   }
