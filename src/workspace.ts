@@ -30,6 +30,8 @@ export interface OpenWorkspaceOptions {
   embedder?: string;
   llm?: string;
   logger?: Logger;
+  /** One-line notices about one-time work that takes seconds (the CLI prints them to stderr). */
+  notice?: (line: string) => void;
   /** A registered fine-tuned adapter (name) to apply to a gguf chat model. */
   adapter?: string;
   /** Use an adapter even though it was trained on since-erased documents. */
@@ -87,7 +89,7 @@ export async function openWorkspace(options: OpenWorkspaceOptions): Promise<Work
     if (options.llm) config.llm = options.llm;
     if (!saved || options.embedder) await writeConfig(options.home, { ...config, llm: saved?.llm ?? DEFAULT_CONFIG.llm });
     const cacheDir = options.cacheDir ?? resolveCacheDir(env);
-    const embedder = await createEmbedderFromSpec(config.embedder, { env, cacheDir, logger });
+    const embedder = await createEmbedderFromSpec(config.embedder, { env, cacheDir, logger, notice: options.notice });
     const loraAdapters = options.adapter ? [(await resolveAdapterForUse(options.home, options.adapter, { allowErased: options.allowErased })).path] : undefined;
     if (loraAdapters && !config.llm.startsWith('gguf:')) {
       throw new TailorError('INVALID_ARGUMENT', `--adapter applies to a local GGUF model: pass --llm gguf:<base model path> as well (the current model is "${config.llm}").`);

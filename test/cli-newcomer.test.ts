@@ -53,6 +53,20 @@ describe('built tailor: flags and help', () => {
   });
 });
 
+describe('built tailor: one-time work says what it is doing', () => {
+  test('the first ingest with a new cache announces deriving the word-vector table; the next does not', async () => {
+    const dir = await tempDir();
+    const env = { TAILOR_CACHE: join(dir, 'cache') };
+    const first = tailor(['ingest', join(ROOT, 'samples', 'handbook'), '--home', join(dir, 'a')], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /One-time setup: deriving the word-vector table .* \(about 10 s; later runs reuse it\)/);
+    assert.match(first.stderr, /Word-vector table ready \(\d+\.\d s\)\./);
+    const second = tailor(['ingest', join(ROOT, 'samples', 'handbook'), '--home', join(dir, 'b')], env);
+    assert.equal(second.code, 0, second.stderr);
+    assert.doesNotMatch(second.stderr, /One-time setup/);
+  });
+});
+
 describe('built tailor: failures that stop early and clearly', () => {
   test('an unreachable embedder stops the ingest at the first failure with one error', async () => {
     const dir = await tempDir();
@@ -84,7 +98,7 @@ describe('built tailor: failures that stop early and clearly', () => {
 
   test('serve says where the web UI is and logs one line per request', async () => {
     const home = await tempDir();
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--home', home], { cwd: ROOT, env: { ...process.env, TAILOR_EMBEDDER: 'none' } });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--home', home], { cwd: ROOT, env: process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -53,6 +53,7 @@ export async function withWorkspace<T>(
     adapter: flags.adapter,
     allowErased: flags.allowErased,
     logger: loggerFor(io, flags),
+    notice: flags.quiet ? undefined : (line) => io.stderr.write(`${line}\n`),
   });
   try {
     return await run(workspace);
