@@ -46,7 +46,7 @@ describe('tailor train and dataset commands end to end', () => {
     assert.equal(again.code, 2);
     assert.match(again.stderr, /exists already/);
     const noBase = await cli(['--home', home, 'train', '--base', 'no/such.gguf', '--dataset', 'facts'], {});
-    assert.equal(noBase.code, 2);
-    assert.match(noBase.stderr, /not one\. Pass --base <path to a \.gguf>/);
+    assert.equal(noBase.code, 3);
+    assert.match(noBase.stderr, /\[NOT_FOUND\]: The GGUF model .*no\/such\.gguf does not exist\. Check --base/);
   });
 });
