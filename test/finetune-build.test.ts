@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import { createSqliteStore } from '../src/index/sqlite-store.js';
 import { ingestTexts } from '../src/ingest/texts.js';
 import type { Store } from '../src/index/store.js';
@@ -17,8 +16,8 @@ import {
 } from '../src/finetune/index.js';
 import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
+import { abstractRecords } from './helpers/corpus.js';
 
-const SCIFACT = new URL('../../shared/data/scifact/corpus.jsonl.gz', import.meta.url);
 const HANDBOOK = new URL('../samples/handbook/travel-policy.md', import.meta.url);
 
 let home: string;
@@ -29,11 +28,7 @@ const chunkText = new Map<string, { text: string; documentId: string }>();
 before(async () => {
   home = await tempDir('tailor-ft-build-');
   store = await createSqliteStore({ home });
-  const lines = gunzipSync(await readFile(SCIFACT)).toString('utf8').split('\n').slice(0, 48);
-  const items = lines.map((line) => {
-    const record = JSON.parse(line) as { _id: string; title: string; text: string };
-    return { source: `scifact:${record._id}`, title: record.title, text: record.text };
-  });
+  const items = abstractRecords(0, 48).map((record) => ({ source: `scifact:${record._id}`, title: record.title, text: record.text }));
   items.push({ source: 'handbook/travel-policy.md', title: 'Travel and Expenses Policy', text: await readFile(HANDBOOK, 'utf8'), format: 'markdown' } as (typeof items)[number]);
   await ingestTexts({ store, items, collection: 'sci' });
   for (const { chunk, document } of await store.doGetChunks({ filter: { collections: ['sci'] } })) {

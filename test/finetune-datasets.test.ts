@@ -15,13 +15,11 @@ import {
 } from '../src/finetune/index.js';
 import { TailorError } from '../src/core/errors.js';
 import { tempDir } from './helpers/temp.js';
+import { alpacaRows, type AlpacaRow } from './helpers/corpus.js';
 
-const ALPACA = new URL('../../shared/data/alpaca/alpaca_5000.json', import.meta.url);
-type AlpacaRow = { instruction: string; input: string; output: string };
 
 async function alpacaSample(n: number): Promise<AlpacaRow[]> {
-  const all = JSON.parse(await readFile(ALPACA, 'utf8')) as AlpacaRow[];
-  return all.filter((r) => r.output.trim() !== '').slice(0, n);
+  return alpacaRows(n);
 }
 
 describe('validation reports every bad record with its line', () => {

@@ -2,7 +2,6 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { createSqliteStore } from '../src/index/sqlite-store.js';
 import { ingestTexts } from '../src/ingest/texts.js';
 import { forget } from '../src/ingest/forget.js';
@@ -21,9 +20,8 @@ import {
 import { TailorError } from '../src/core/errors.js';
 import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
+import { abstractRecords, alpacaRows } from './helpers/corpus.js';
 
-const SCIFACT = new URL('../../shared/data/scifact/corpus.jsonl.gz', import.meta.url);
-const ALPACA = new URL('../../shared/data/alpaca/alpaca_5000.json', import.meta.url);
 
 /** Splits a command the way a POSIX shell would for the quoting retrainCommand uses. */
 function argv(command: string): string[] {
@@ -34,14 +32,14 @@ describe('erasure follows documents into datasets and adapters', () => {
   test('forget → examples removed, adapters marked and refused, one command retrains on the cleaned data', async () => {
     const home = await tempDir('tailor-ft-lineage-');
     const store = await createSqliteStore({ home });
-    const records = gunzipSync(await readFile(SCIFACT)).toString('utf8').split('\n').slice(100, 116).map((l) => JSON.parse(l) as { _id: string; title: string; text: string });
+    const records = abstractRecords(100, 16);
     await ingestTexts({ store, items: records.map((r) => ({ source: `scifact:${r._id}`, title: r.title, text: r.text })), collection: 'sci' });
     const qa = await buildFromCollection({ store, collection: 'sci', kind: 'qa' });
     await saveBuiltDataset({ home, name: 'sci-qa', examples: qa.examples, details: {} });
     const raft = await buildFromCollection({ store, collection: 'sci', kind: 'raft', distractors: 2, ratios: [1, 0, 0] });
     await saveBuiltDataset({ home, name: 'sci-raft', examples: raft.examples, details: {} });
     const alpacaFile = join(home, 'alpaca-50.json');
-    await writeFile(alpacaFile, JSON.stringify((JSON.parse(await readFile(ALPACA, 'utf8')) as unknown[]).slice(0, 50)));
+    await writeFile(alpacaFile, JSON.stringify(alpacaRows(50)));
     await importDataset({ home, file: alpacaFile, format: 'alpaca', name: 'alp' });
 
     const exported = await trainAdapter({ home, base: 'org/base-model', dataset: 'sci-qa', backend: 'axolotl', name: 'sci-cluster', hyperparameters: { rank: 4, epochs: 2, learningRate: 0.0002 } });

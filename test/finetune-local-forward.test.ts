@@ -1,8 +1,7 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import type { LlamaModel, Token } from 'node-llama-cpp';
-import { useStoriesModel } from './helpers/stories-model.js';
+import { useStoriesModel, STORIES_MODEL as MODEL } from './helpers/stories-model.js';
 import { readGgufFile } from '../src/finetune/local/gguf-read.js';
 import { readLlamaConfig } from '../src/finetune/local/llama-config.js';
 import { loadLlamaWeights } from '../src/finetune/local/llama-weights.js';
@@ -15,7 +14,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const MODEL = fileURLToPath(new URL('../../shared/models/stories260K.gguf', import.meta.url));
 const TEXT = 'Once upon a time, there was a little girl named Lily. She loved to play outside in the park with her dog.';
 /**
  * llama.cpp keeps its KV cache in f16, so logits differ from an all-f32 forward pass by ~1e-2

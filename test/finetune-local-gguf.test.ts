@@ -1,12 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { dequantize, encodeF16, encodeGguf, f16ToF32, f32ToF16, parseGguf, quantizeQ8_0, readGgufFile, readLlamaConfig } from '../src/finetune/local/index.js';
 import { GGML_TYPE } from '../src/finetune/local/gguf-types.js';
 import { createRandom } from '../src/core/random.js';
 import { isTailorError } from '../src/core/errors.js';
+import { STORIES_MODEL as MODEL } from './helpers/stories-model.js';
 
-const MODEL = fileURLToPath(new URL('../../shared/models/stories260K.gguf', import.meta.url));
 
 function randomValues(n: number, seed: number, scale = 1): Float32Array {
   const random = createRandom(seed);

@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LlamaModel, Token } from 'node-llama-cpp';
 import { createLocalLoraTrainer, createLlamaCppScorer, encodeExamples, llamaTokenizer, rawTextExample } from '../src/finetune/local/index.js';
 import { compareAdapterPerplexity } from '../src/finetune/perplexity.js';
 import { createLlamaCppRuntime } from '../src/providers/llama-cpp/runtime.js';
+import { STORIES_MODEL as MODEL } from './helpers/stories-model.js';
 
-const MODEL = fileURLToPath(new URL('../../shared/models/stories260K.gguf', import.meta.url));
 
 /** Handbook-like prose a children's-story model finds unlikely, long enough to need several windows. */
 const TEXTS = [

@@ -3,12 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { useStoriesModel } from './helpers/stories-model.js';
+import { useStoriesModel, STORIES_MODEL as MODEL } from './helpers/stories-model.js';
 import { createLocalLoraTrainer, createLlamaCppScorer, encodeExamples, formatChatPrompt, llamaTokenizer, readGgufFile } from '../src/finetune/local/index.js';
 import type { TrainingExample } from '../src/finetune/trainer.js';
 
-const MODEL = fileURLToPath(new URL('../../shared/models/stories260K.gguf', import.meta.url));
 
 /** Answers a children's-story model has never seen. */
 const EXAMPLES: TrainingExample[] = [

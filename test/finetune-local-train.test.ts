@@ -3,14 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { useStoriesModel } from './helpers/stories-model.js';
+import { useStoriesModel, STORIES_MODEL as MODEL } from './helpers/stories-model.js';
 import { createLocalLoraTrainer, encodeExamples, llamaTokenizer, rawTextExample } from '../src/finetune/local/index.js';
 import type { TrainOptions, TrainingExample } from '../src/finetune/trainer.js';
 import { isTailorError } from '../src/core/errors.js';
 import { createLlamaCppRuntime } from '../src/providers/llama-cpp/runtime.js';
 
-const MODEL = fileURLToPath(new URL('../../shared/models/stories260K.gguf', import.meta.url));
 
 const TRAIN: TrainingExample[] = [
   { id: 'a', messages: [{ role: 'user', content: 'Name a colour.' }, { role: 'assistant', content: 'teal' }] },

@@ -2,13 +2,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createAdapterRegistry, createDatasetStore } from '../src/finetune/index.js';
 import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/temp.js';
+import { STORIES_MODEL as STORIES } from './helpers/stories-model.js';
 
-const STORIES = fileURLToPath(new URL('../../shared/models/stories260K.gguf', import.meta.url));
 
 describe('tailor train and dataset commands end to end', () => {
   test('CSV import with per-line errors, then a local LoRA run registered with hashes and llama.cpp perplexities', async () => {
@@ -47,7 +46,7 @@ describe('tailor train and dataset commands end to end', () => {
     assert.equal(again.code, 2);
     assert.match(again.stderr, /exists already/);
     const noBase = await cli(['--home', home, 'train', '--base', 'no/such.gguf', '--dataset', 'facts'], {});
-    assert.equal(noBase.code, 2);
-    assert.match(noBase.stderr, /not one\. Pass --base <path to a \.gguf>/);
+    assert.equal(noBase.code, 3);
+    assert.match(noBase.stderr, /\[NOT_FOUND\]: The GGUF model .*no\/such\.gguf does not exist\. Check --base/);
   });
 });

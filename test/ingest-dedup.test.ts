@@ -1,18 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { createNearDuplicateIndex, estimateJaccard, isEmptySignature, minhashSignature } from '../src/ingest/dedup.js';
 import { isTailorError } from '../src/core/errors.js';
+import { abstractRecords } from './helpers/corpus.js';
 
-const abstracts = gunzipSync(readFileSync(new URL('../../shared/data/scifact/corpus.jsonl.gz', import.meta.url)))
-  .toString('utf8')
-  .split('\n')
-  .filter(Boolean)
-  .slice(0, 400)
-  .map((line) => (JSON.parse(line) as { text: string }).text);
+const abstracts = abstractRecords(0, 400).map((r) => r.text);
 
-/** About 300 words: two real SciFact abstracts back to back. */
+/** About 300 words: two abstracts (SciFact, or generated on a fresh clone) back to back. */
 const words300 = (abstracts[0] + ' ' + abstracts[1]).split(/\s+/).slice(0, 300);
 const original = words300.join(' ');
 

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { model2vecTestDir } from './helpers/model2vec-fixture.js';
 import { TailorError } from '../src/core/errors.js';
 import { createModel2VecEmbedder, createTransformersEmbedder, parseSafetensors } from '../src/providers/local-dir/index.js';
 import { tensorToFloat32, tensorToInt32 } from '../src/providers/local-dir/safetensors.js';
 import { cosineSimilarity } from '../src/providers/shared/vectors.js';
 
-const MODEL2VEC = fileURLToPath(new URL('../../shared/models/model2vec-test-vocab-quantized', import.meta.url));
+const MODEL2VEC = model2vecTestDir();
 const tmp = mkdtempSync(join(tmpdir(), 'tailor-localdir-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -76,7 +76,7 @@ describe('safetensors reader', () => {
   });
 });
 
-describe('model2vec embedder on the real test model', () => {
+describe('model2vec embedder on the quantised test model', () => {
   const embedder = createModel2VecEmbedder({ modelDir: MODEL2VEC });
 
   test('knows its dimension from the safetensors header before loading', () => {

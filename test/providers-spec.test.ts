@@ -2,12 +2,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname } from 'node:path';
+import { model2vecTestDir } from './helpers/model2vec-fixture.js';
+import { STORIES_MODEL } from './helpers/stories-model.js';
 import { TailorError } from '../src/core/errors.js';
 import { createChatModelFromSpec, createEmbedderFromSpec, parseChatSpec, parseEmbedderSpec } from '../src/providers/spec.js';
 
-const MODEL2VEC = fileURLToPath(new URL('../../shared/models/model2vec-test-vocab-quantized', import.meta.url));
-const SHARED = fileURLToPath(new URL('../../shared/', import.meta.url));
+const MODEL2VEC = model2vecTestDir();
 
 function invalidListingForms(...forms: string[]) {
   return (e: unknown) => {
@@ -100,9 +101,9 @@ describe('creating providers from specs', () => {
     const compatible = await createChatModelFromSpec('openai-compatible:llama3@http://localhost:11434/v1', base);
     assert.equal(compatible?.provider, 'openai-compatible');
     assert.equal(compatible?.modelId, 'llama3');
-    const gguf = await createChatModelFromSpec('gguf:models/stories260K.gguf', { ...base, cwd: SHARED });
+    const gguf = await createChatModelFromSpec(`gguf:${basename(STORIES_MODEL)}`, { ...base, cwd: dirname(STORIES_MODEL) });
     assert.equal(gguf?.provider, 'llama-cpp');
-    assert.equal(gguf?.modelId, 'stories260K.gguf');
+    assert.equal(gguf?.modelId, basename(STORIES_MODEL));
     const words = await createEmbedderFromSpec('words', base);
     assert.equal(words?.modelId, 'wink-sg-100d-sif');
     assert.equal(words?.dimensions, 100);

@@ -1,13 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
+import { model2vecTestDir } from './helpers/model2vec-fixture.js';
 import OpenAI from 'openai';
 import { ChatOpenAI } from '@langchain/openai';
 import { createModel2VecEmbedder } from '../src/providers/local-dir/index.js';
 import { startServer, type Fixture } from './server-fixture.js';
 
 /** Real OpenAI clients nobody here wrote, unmodified, against a real Tailor server. */
-const MODEL_DIR = fileURLToPath(new URL('../../shared/models/model2vec-test-vocab-quantized/', import.meta.url));
+const MODEL_DIR = model2vecTestDir();
 const HANDBOOK = [
   { source: 'mem://vacation', title: 'Vacation', format: 'markdown' as const, text: '# Vacation\n\nNew employees get 28 days of paid vacation per calendar year. Vacation days accrue monthly in the first year.' },
   { source: 'mem://security', title: 'Security', format: 'markdown' as const, text: '# Security\n\nPasswords must be at least 14 characters long. Report a lost badge within one hour.' },

@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { TailorError } from '../core/errors.js';
+import { DATABASE_FILE } from '../index/schema.js';
 import { createLineLogger, silentLogger, type Logger } from '../core/logger.js';
 import { openWorkspace, resolveHome, type Workspace } from '../workspace.js';
 import { createProgress } from './progress.js';
@@ -34,15 +38,22 @@ export async function withWorkspace<T>(
   io: CliIo,
   flags: GlobalFlags & { embedder?: string; llm?: string; adapter?: string; allowErased?: boolean },
   run: (workspace: Workspace) => Promise<T>,
+  options: { mustExist?: boolean } = {},
 ): Promise<T> {
+  const home = resolveHome(flags.home, io.env, io.cwd);
+  // Commands that only read must not turn a mistyped --home into a new, empty store.
+  if (options.mustExist && !existsSync(join(home, DATABASE_FILE))) {
+    throw new TailorError('NOT_FOUND', `No Tailor store exists at ${home}. Check --home (or TAILOR_HOME), or create one with \`tailor ingest <path> --home ${home}\`.`, { details: { home } });
+  }
   const workspace = await openWorkspace({
-    home: resolveHome(flags.home, io.env, io.cwd),
+    home,
     env: io.env,
     embedder: flags.embedder,
     llm: flags.llm,
     adapter: flags.adapter,
     allowErased: flags.allowErased,
     logger: loggerFor(io, flags),
+    notice: flags.quiet ? undefined : (line) => io.stderr.write(`${line}\n`),
   });
   try {
     return await run(workspace);

@@ -23,6 +23,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--home <dir>', 'store directory (default: $TAILOR_HOME or ./.tailor)')
     .option('-v, --verbose', 'log every step to stderr')
     .option('-q, --quiet', 'no progress or logs on stderr')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   for (const register of [registerQuickstart, registerIngest, registerSync, registerForget, registerSearch, registerAsk, registerDocuments, registerEval, registerServe, registerKeys, registerDataset, registerTrain, registerAdapters, registerArena, registerAdvise]) {

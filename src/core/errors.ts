@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   INTERNAL: { http: 500, exit: 1 },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, exit: 2 },
   LIMIT_EXCEEDED: { http: 413, exit: 4 },
+
+  PORT_IN_USE: { http: 503, exit: 10 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { lineChartSvg, type Series } from '../report/index.js';
@@ -144,7 +145,10 @@ export async function trainAdapter(options: TrainAdapterOptions): Promise<TrainA
   const basePath = resolve(options.base);
   const baseIsFile = await isFile(basePath);
   if (backend === 'local' && !baseIsFile) {
-    throw new TailorError('INVALID_ARGUMENT', `The local backend trains a GGUF file, and ${basePath} is not one. Pass --base <path to a .gguf>.`);
+    if (!existsSync(basePath)) {
+      throw new TailorError('NOT_FOUND', `The GGUF model ${basePath} does not exist. Check --base, or download a small instruction model first (README, "Fine-tuning").`, { details: { path: basePath } });
+    }
+    throw new TailorError('INVALID_ARGUMENT', `The local backend trains a GGUF file, and ${basePath} is not a file. Pass --base <path to a .gguf>.`);
   }
   // One llama.cpp runtime for the trainer's tokenizer and the perplexity check (starting one costs seconds).
   const llamaRuntime = baseIsFile ? createLlamaCppRuntime({ gpu: false, logger: options.logger }) : undefined;
@@ -190,7 +194,7 @@ async function trainWith(
   const result = run.result;
   if (result.format === 'gguf-lora' && baseIsFile && options.evaluatePerplexity !== false) {
     try {
-      const comparison = await compareAdapterPerplexity({ baseModel: basePath, adapterPath: result.adapterPath, examples: train.map(strip), maxSeqLen: options.hyperparameters?.maxSeqLen, runtime: ctx.llamaRuntime, logger: options.logger });
+      const comparison = await compareAdapterPerplexity({ baseModel: basePath, adapterPath: result.adapterPath, examples: train.map(strip), maxSeqLen: (result.extra?.maxSeqLen as number | undefined) ?? options.hyperparameters?.maxSeqLen, runtime: ctx.llamaRuntime, logger: options.logger });
       result.extra = { ...result.extra, ...comparison };
     } catch (error) {
       warnings.push(`llama.cpp could not score the adapter: ${(error as Error).message}`);

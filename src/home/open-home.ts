@@ -28,6 +28,8 @@ export interface OpenHomeOptions {
   allowErased?: boolean;
   /** Where derived model files (e.g. trimmed word vectors) are cached; see resolveCacheDir. */
   cacheDir?: string;
+  /** One-line notices about one-time work that takes seconds (the CLI prints them to stderr). */
+  notice?: (line: string) => void;
   /** Answers kept in memory for traces (default 200); `traceFile` also appends them to <home>/traces.jsonl. */
   traceCapacity?: number;
   traceFile?: boolean;
@@ -60,7 +62,7 @@ export async function openHome(options: OpenHomeOptions): Promise<Home> {
     if (options.llm) config.llm = options.llm;
     if (!saved || options.embedder) await writeConfig(options.home, { ...config, llm: saved?.llm ?? DEFAULT_CONFIG.llm });
     const cacheDir = options.cacheDir ?? resolveCacheDir(env);
-    const embedder = await createEmbedderFromSpec(config.embedder, { env, cacheDir, logger });
+    const embedder = await createEmbedderFromSpec(config.embedder, { env, cacheDir, logger, notice: options.notice });
     owned.push(embedder);
     const loraAdapters = options.adapter ? [(await resolveAdapterForUse(options.home, options.adapter, { allowErased: options.allowErased })).path] : undefined;
     if (loraAdapters && !config.llm.startsWith('gguf:')) {

@@ -1,6 +1,6 @@
 import type { Chunk } from '../core/types.js';
 import type { Logger } from '../core/logger.js';
-import { toTailorError } from '../core/errors.js';
+import { TailorError, toTailorError } from '../core/errors.js';
 import type { DocumentUpsert, Store } from '../index/store.js';
 import type { Embedder } from '../providers/types.js';
 import type { PreparedDocument } from './prepare.js';
@@ -36,6 +36,13 @@ export function embeddingText(chunk: Chunk, title: string): string {
  * (already stored elsewhere in the collection, or earlier in the batch) are dropped,
  * the rest embedded, and the whole batch written in one store transaction.
  */
+/** Carries an embedder's failure past the per-batch handler, which would otherwise fail each batch alike. */
+class EmbedderFailure extends Error {
+  constructor(readonly error: TailorError) {
+    super(error.message);
+  }
+}
+
 export function createWriteBatcher(options: WriteBatcherOptions) {
   const maxChunks = options.maxChunks ?? 512;
   const maxDocuments = options.maxDocuments ?? 64;
@@ -58,6 +65,8 @@ export function createWriteBatcher(options: WriteBatcherOptions) {
       try {
         return await write(batch);
       } catch (error) {
+        // An embedder that cannot be reached fails every later batch the same way: stop at the first.
+        if (error instanceof EmbedderFailure) throw error.error;
         const e = toTailorError(error);
         options.logger.log('error', `batch of ${batch.length} document(s) not stored: ${e.message}`, { code: e.code });
         return batch.map(({ prepared }) => ({ status: 'failed', source: prepared.document.source, error: { code: e.code, message: e.message } }));
@@ -75,7 +84,11 @@ export function createWriteBatcher(options: WriteBatcherOptions) {
       if (options.embedder) {
         embedderId = `${options.embedder.provider}:${options.embedder.modelId}:${options.embedder.dimensions}`;
         const texts = upserts.flatMap((u) => u.chunks.map((c) => embeddingText(c, u.document.title)));
-        const { result } = await options.embedder.doEmbed({ values: texts, kind: 'document' });
+        const { embedder } = options;
+        const { result } = await embedder.doEmbed({ values: texts, kind: 'document' }).catch((error: unknown) => {
+          const e = toTailorError(error, 'PROVIDER_ERROR');
+          throw new EmbedderFailure(new TailorError(e.code, `Ingest stopped: the embedder ${embedder.provider}:${embedder.modelId} failed: ${e.message.replace(/[.\s]*$/, ".")} Documents reported before this were stored; fix the embedder (or choose another with --embedder on a new store) and run the same command again: stored files are skipped as unchanged.`, { cause: error, details: e.details }));
+        });
         let offset = 0;
         for (const upsert of upserts) {
           upsert.vectors = result.embeddings.slice(offset, offset + upsert.chunks.length);

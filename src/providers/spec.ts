@@ -43,6 +43,8 @@ export interface ProviderSpecOptions {
   /** Where providers may keep caches (word-vector cache, downloaded ONNX models). */
   cacheDir: string;
   logger?: Logger;
+  /** Told, in one line, about one-time work that takes seconds (e.g. deriving the word-vector table). */
+  notice?: (line: string) => void;
   fetch?: FetchFunction;
   /** Relative model paths resolve against this; default the process's working directory. */
   cwd?: string;
@@ -185,7 +187,7 @@ export async function createEmbedderFromSpec(spec: string, options: ProviderSpec
     case 'none':
       return undefined;
     case 'words':
-      return createWordVectorEmbedder({ cacheDir: options.cacheDir, logger });
+      return createWordVectorEmbedder({ cacheDir: options.cacheDir, logger, notice: options.notice });
     case 'openai':
       return createOpenAICompatibleEmbedder({ ...openaiSettings(options, `Embedder "${spec}"`), model: parsed.model });
     case 'openai-compatible':

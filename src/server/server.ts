@@ -55,6 +55,8 @@ export interface CreateServerOptions {
   allowedHosts?: string[];
   /** Upload queue bounds and how long finished jobs stay visible. */
   queue?: Partial<JobQueueLimits>;
+  /** Called once per finished request with one line (method, path, status, milliseconds), e.g. to print it. */
+  requestLog?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -100,6 +102,14 @@ export function createServer(options: CreateServerOptions): TailorServer {
   app.onError(createErrorHandler(logger));
   app.use('*', securityHeaders());
   app.use('*', measure(metrics));
+  if (options.requestLog) {
+    const log = options.requestLog;
+    app.use('*', async (c, next) => {
+      const started = performance.now();
+      await next();
+      log(`${c.req.method} ${c.req.path} ${c.res.status} ${Math.round(performance.now() - started)}ms`);
+    });
+  }
   // Every response, refusals included, carries an x-request-id that the logs name too.
   app.use('*', requestId());
   // Before anything reads a body or a key: the right host, no other site's page, the right kind and size of body.
@@ -160,7 +170,9 @@ export function createServer(options: CreateServerOptions): TailorServer {
       });
       await new Promise<void>((resolve, reject) => {
         server.once('listening', resolve);
-        server.once('error', (cause) => reject(new TailorError('INVALID_ARGUMENT', `Cannot listen on ${host}:${port}: ${(cause as Error).message}`, { cause })));
+        server.once('error', (cause) => reject((cause as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? new TailorError('PORT_IN_USE', `Port ${port} on ${host} is already in use by another program. Stop it, or pick another port with --port <n> (--port 0 picks a free one).`, { cause, details: { host, port } })
+          : new TailorError('INVALID_ARGUMENT', `Cannot listen on ${host}:${port}: ${(cause as Error).message}`, { cause })));
       });
       const address = server.address() as AddressInfo;
       bound = { host, port: address.port, allowedHosts: options.allowedHosts ?? [] };

@@ -22,8 +22,8 @@ import {
 } from '../../finetune/index.js';
 import { nameFrom } from '../../finetune/names.js';
 import { globalFlags, loggerFor, printJson, progressFor, type CliIo } from '../context.js';
+import { decimalFlag, integerFlag } from '../numbers.js';
 
-const number = (v: string) => Number(v);
 
 /** Runs with the GGUF model's tokenizer when --tokenizer is given, else with the estimate. */
 async function withTokenCounter<T>(path: string | undefined, run: (count: TokenCounter | undefined) => Promise<T>): Promise<T> {
@@ -47,7 +47,7 @@ export function registerDataset(program: Command, io: CliIo): void {
     .requiredOption('--format <format>', 'chat | alpaca | sharegpt | csv')
     .option('--name <name>', 'dataset name (default: the file name)')
     .option('--columns <mapping>', 'CSV columns, e.g. q=question,a=answer[,s=system][,i=input]')
-    .option('--max-tokens <n>', 'reject examples longer than this many tokens', number)
+    .option('--max-tokens <n>', 'reject examples longer than this many tokens', integerFlag('--max-tokens', 1))
     .option('--tokenizer <gguf>', 'count tokens with this GGUF model (default: an estimate)')
     .option('--redact <kinds>', 'replace personal data: email,phone,iban,card,ip,ssn or all')
     .option('--no-dedupe', 'keep exact and near duplicates')
@@ -88,12 +88,12 @@ export function registerDataset(program: Command, io: CliIo): void {
     .option('--kind <kind>', 'qa | raft | text (raw chunk text, for continued pretraining)', 'qa')
     .option('--llm <spec>', 'generate questions with this model (default: the offline generator)')
     .option('--name <name>', 'dataset name (default: <collection>-<kind>)')
-    .option('--per-chunk <n>', 'questions per chunk', number, 2)
-    .option('--max-chunks <n>', 'use at most this many chunks', number)
-    .option('--distractors <k>', 'RAFT: distractor chunks per example', number, 3)
-    .option('--without-oracle <share>', 'RAFT: share of examples whose documents lack the answer', number, 0.2)
+    .option('--per-chunk <n>', 'questions per chunk', integerFlag('--per-chunk', 1), 2)
+    .option('--max-chunks <n>', 'use at most this many chunks', integerFlag('--max-chunks', 1))
+    .option('--distractors <k>', 'RAFT: distractor chunks per example', integerFlag('--distractors'), 3)
+    .option('--without-oracle <share>', 'RAFT: share of examples whose documents lack the answer', decimalFlag('--without-oracle', 0, 1), 0.2)
     .option('--ratios <r>', 'RAFT: keep distractors within the train,validation,test document pools of these ratios', '0.8,0.1,0.1')
-    .option('--seed <n>', 'seed for sampling', number, 42)
+    .option('--seed <n>', 'seed for sampling', integerFlag('--seed'), 42)
     .option('--system <prompt>', 'system prompt for every example')
     .option('--redact <kinds>', 'replace personal data: email,phone,iban,card,ip,ssn or all')
     .option('--no-dedupe', 'keep exact and near duplicates')
@@ -153,7 +153,7 @@ export function registerDataset(program: Command, io: CliIo): void {
     .argument('<name>', 'dataset name')
     .option('--by <what>', 'what to split by (document)', 'document')
     .option('--ratios <r>', 'train,validation,test', '0.8,0.1,0.1')
-    .option('--seed <n>', 'seed', number, 42)
+    .option('--seed <n>', 'seed', integerFlag('--seed'), 42)
     .option('--json', 'print the report as JSON')
     .action(async (name: string, flags, command: Command) => {
       if (flags.by !== 'document') throw new TailorError('INVALID_ARGUMENT', `--by ${flags.by} is not supported: splits are made by source document (--by document) so no document leaks across them.`);

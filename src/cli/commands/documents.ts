@@ -12,7 +12,7 @@ export function registerDocuments(program: Command, io: CliIo): void {
         if (flags.json) return printJson(io, docs.map(({ signature: _signature, ...rest }) => rest));
         for (const d of docs) io.stdout.write(`${d.id}  ${d.collection.padEnd(12)} ${d.format.padEnd(8)} ${d.source}\n`);
         io.stdout.write(`${docs.length} document(s)\n`);
-      });
+      }, { mustExist: true });
     });
 
   program
@@ -27,6 +27,6 @@ export function registerDocuments(program: Command, io: CliIo): void {
         io.stdout.write(`home ${home} (embedder ${config.embedder}, llm ${config.llm})\n`);
         for (const c of stats.collections) io.stdout.write(`  ${c.name.padEnd(16)} ${c.documents} documents, ${c.chunks} chunks\n`);
         io.stdout.write(`total: ${stats.documents} documents, ${stats.chunks} chunks, ${stats.vectors} vectors\n`);
-      });
+      }, { mustExist: true });
     });
 }

@@ -17,6 +17,6 @@ export function registerForget(program: Command, io: CliIo): void {
         if (flags.json) return printJson(io, report);
         for (const doc of report.documents) io.stdout.write(`forgot ${doc.source} (id ${doc.documentId}, collection ${doc.collection})\n`);
         io.stdout.write(formatReceipt(report.erasure) + '\n');
-      });
+      }, { mustExist: true });
     });
 }

@@ -3,6 +3,7 @@ import { formatReceipt } from '../../home/receipt.js';
 import { parsePiiKinds } from '../../ingest/redact.js';
 import { collect, globalFlags, printJson, progressFor, withWorkspace, type CliIo } from '../context.js';
 import { formatIngestReport } from '../output.js';
+import { decimalFlag, integerFlag } from '../numbers.js';
 
 export function registerIngest(program: Command, io: CliIo): void {
   program
@@ -13,11 +14,11 @@ export function registerIngest(program: Command, io: CliIo): void {
     .option('--redact <kinds>', 'replace personal data before storing: email,phone,iban,card,ip,ssn or all')
     .option('--include <glob>', 'only files matching this glob (repeatable)', collect)
     .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect)
-    .option('--embedder <spec>', 'embedder for a new store: words (default), none, openai:<model>, gguf:<path>, model2vec:<dir>, onnx:<dir>')
-    .option('--max-bytes <n>', 'largest file to read', (v) => Number(v))
-    .option('--max-decompressed-bytes <n>', 'most bytes a DOCX/XLSX/PPTX/ODT/EPUB may inflate to (default 64 MB)', (v) => Number(v))
-    .option('--max-depth <n>', 'deepest HTML/XML/JSON nesting accepted (default 256)', (v) => Number(v))
-    .option('--max-seconds <n>', 'longest one file may take to load (default 60)', (v) => Number(v))
+    .option('--embedder <spec>', 'embedder for a new store: words (default), none, openai:<model>, openai-compatible:<model>@<url>, gguf:<path>, model2vec:<dir>, onnx:<dir>')
+    .option('--max-bytes <n>', 'largest file to read', integerFlag('--max-bytes', 1))
+    .option('--max-decompressed-bytes <n>', 'most bytes a DOCX/XLSX/PPTX/ODT/EPUB may inflate to (default 64 MB)', integerFlag('--max-decompressed-bytes', 1))
+    .option('--max-depth <n>', 'deepest HTML/XML/JSON nesting accepted (default 256)', integerFlag('--max-depth', 1))
+    .option('--max-seconds <n>', 'longest one file may take to load (default 60)', decimalFlag('--max-seconds', 0.001))
     .option('--json', 'print the full report as JSON')
     .action(async (paths: string[], flags, command: Command) => {
       const all = { ...globalFlags(command), ...flags };

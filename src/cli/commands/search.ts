@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { collect, globalFlags, printJson, withWorkspace, type CliIo } from '../context.js';
 import { addFilterFlags, filterFrom } from '../filters.js';
 import { formatHits } from '../output.js';
+import { integerFlag } from '../numbers.js';
 
 export function registerSearch(program: Command, io: CliIo): void {
   addFilterFlags(
@@ -11,7 +12,7 @@ export function registerSearch(program: Command, io: CliIo): void {
       .argument('<query...>', 'what to look for'),
     collect,
   )
-    .option('-k, --k <n>', 'how many passages', (v) => Number(v), 5)
+    .option('-k, --k <n>', 'how many passages', integerFlag('--k', 1), 5)
     .option('--json', 'full chunk text, source, page, offsets and scores as JSON')
     .action(async (words: string[], flags, command: Command) => {
       const all = { ...globalFlags(command), ...flags };
@@ -19,6 +20,6 @@ export function registerSearch(program: Command, io: CliIo): void {
         const result = await tailor.search(words.join(' '), { k: flags.k, filter: filterFrom(flags) });
         if (flags.json) return printJson(io, result);
         io.stdout.write((result.results.length ? formatHits(result.results) : 'No passage matched.') + '\n');
-      });
+      }, { mustExist: true });
     });
 }

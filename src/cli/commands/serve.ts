@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openWorkspace, resolveCacheDir, resolveHome } from '../../workspace.js';
 import { createServer } from '../../server/index.js';
 import { globalFlags, loggerFor, type CliIo } from '../context.js';
+import { decimalFlag, integerFlag } from '../numbers.js';
 
 interface ServeFlags {
   port: number;
@@ -23,19 +24,19 @@ export function registerServe(program: Command, io: CliIo): void {
   program
     .command('serve')
     .description('HTTP server: OpenAI-compatible /v1 API, Tailor REST API under /api, and the web UI')
-    .option('--port <n>', 'port (0 picks a free one)', (v) => Number(v), 8080)
+    .option('--port <n>', 'port (0 picks a free one)', integerFlag('--port', 0), 8080)
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--insecure-open', 'allow binding a non-loopback address with no API keys (anyone can do anything)')
     .option('--llm <spec>', 'chat model for answers and plain /v1 chat (default: the home\'s configured one)')
-    .option('--max-upload-mb <n>', 'largest upload request', (v) => Number(v), 200)
-    .option('--max-file-mb <n>', 'largest single uploaded file', (v) => Number(v), 50)
-    .option('--rate <n>', 'requests per second per key (0 = unlimited)', (v) => Number(v), 20)
-    .option('--burst <n>', 'burst size per key', (v) => Number(v), 60)
+    .option('--max-upload-mb <n>', 'largest upload request', decimalFlag('--max-upload-mb'), 200)
+    .option('--max-file-mb <n>', 'largest single uploaded file', decimalFlag('--max-file-mb'), 50)
+    .option('--rate <n>', 'requests per second per key (0 = unlimited)', decimalFlag('--rate'), 20)
+    .option('--burst <n>', 'burst size per key', integerFlag('--burst', 1), 60)
     .option('--trace-file', 'also append every answer to <home>/traces.jsonl')
     .option('--allowed-hosts <list>', 'comma-separated Host names (name or name:port) that reach this server besides its bound address, e.g. a reverse proxy\'s')
-    .option('--request-timeout-s <n>', 'seconds a client has to send a whole request (uploads included)', (v) => Number(v), 30)
-    .option('--max-queued-uploads <n>', 'upload jobs waiting or running before new ones get 429', (v) => Number(v), 64)
-    .option('--max-queued-per-key <n>', 'upload jobs waiting or running for one key before its new ones get 429', (v) => Number(v), 16)
+    .option('--request-timeout-s <n>', 'seconds a client has to send a whole request (uploads included)', decimalFlag('--request-timeout-s', 0.001), 30)
+    .option('--max-queued-uploads <n>', 'upload jobs waiting or running before new ones get 429', integerFlag('--max-queued-uploads', 1), 64)
+    .option('--max-queued-per-key <n>', 'upload jobs waiting or running for one key before its new ones get 429', integerFlag('--max-queued-per-key', 1), 16)
     .action(async (flags: ServeFlags, command: Command) => {
       const global = globalFlags(command);
       const logger = loggerFor(io, { ...global, verbose: global.verbose });
@@ -45,6 +46,7 @@ export function registerServe(program: Command, io: CliIo): void {
       const { store, embedder, chatModel } = tailor;
       const server = createServer({
         home: workspace.owner, embedder, chatModel, logger, insecureOpen: flags.insecureOpen,
+        requestLog: global.quiet ? undefined : (line) => io.stderr.write(`${new Date().toISOString()} ${line}\n`),
         limits: {
           maxUploadBytes: flags.maxUploadMb * 1048576, maxFileBytes: flags.maxFileMb * 1048576, ratePerSecond: flags.rate, rateBurst: flags.burst,
           requestTimeoutMs: flags.requestTimeoutS * 1000,
@@ -63,6 +65,7 @@ export function registerServe(program: Command, io: CliIo): void {
       }
       const keyCount = server.deps.keys.list().length;
       io.stdout.write(`Tailor server listening on ${running.url}\n`);
+      io.stdout.write(`Web UI: ${running.url}/   OpenAI-compatible API: ${running.url}/v1   REST API: ${running.url}/api\n`);
       if (keyCount > 0) io.stdout.write(`API keys required (${keyCount} in ${server.deps.keys.path}); send "Authorization: Bearer <key>".\n`);
       else io.stderr.write(`WARNING: no API keys configured: the server runs OPEN (every request acts as admin)${flags.insecureOpen ? ` on ${flags.host}` : ', on 127.0.0.1 only'}. Create one with: tailor keys create --role admin --collections "*" --name admin\n`);
       await new Promise<void>((resolve) => {

@@ -20,6 +20,6 @@ export function registerSync(program: Command, io: CliIo): void {
         for (const gone of report.removed) io.stdout.write(`removed    ${gone.source} (file deleted)\n`);
         io.stdout.write(formatIngestReport(report.ingest) + '\n');
         if (report.erasure.documents.length > 0) io.stdout.write(formatReceipt(report.erasure) + '\n');
-      });
+      }, { mustExist: true });
     });
 }

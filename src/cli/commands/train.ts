@@ -5,8 +5,8 @@ import { TailorError } from '../../core/errors.js';
 import { assertDatasetFormat, TRAIN_BACKENDS, trainAdapter, type TrainBackend, type TrainHyperparameters, type TrainOptions } from '../../finetune/index.js';
 import { resolveHome } from '../../workspace.js';
 import { globalFlags, loggerFor, printJson, progressFor, type CliIo } from '../context.js';
+import { decimalFlag, integerFlag } from '../numbers.js';
 
-const number = (v: string) => Number(v);
 const TARGETS = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
 
 function parseTargets(text: string): NonNullable<TrainOptions['targetModules']> {
@@ -33,22 +33,22 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--backend <backend>', `${TRAIN_BACKENDS.join(' | ')}`, 'local')
     .option('--name <name>', 'adapter name (default: <dataset>-<backend>-<time>)')
     .option('--method <method>', 'lora | full', 'lora')
-    .option('--rank <n>', 'LoRA rank', number)
-    .option('--alpha <n>', 'LoRA alpha', number)
+    .option('--rank <n>', 'LoRA rank', integerFlag('--rank', 1))
+    .option('--alpha <n>', 'LoRA alpha', decimalFlag('--alpha'))
     .option('--targets <list>', 'LoRA target projections, e.g. q,k,v,o[,gate,up,down]', parseTargets)
-    .option('--epochs <n>', 'epochs', number)
-    .option('--lr <rate>', 'learning rate', number)
-    .option('--batch-size <n>', 'examples per step', number)
-    .option('--grad-accum <n>', 'gradient accumulation steps', number)
-    .option('--max-seq-len <n>', 'longest sequence in tokens', number)
-    .option('--patience <n>', 'early stopping: epochs without validation improvement', number)
-    .option('--seed <n>', 'seed', number)
+    .option('--epochs <n>', 'epochs', integerFlag('--epochs', 1))
+    .option('--lr <rate>', 'learning rate', decimalFlag('--lr'))
+    .option('--batch-size <n>', 'examples per step', integerFlag('--batch-size', 1))
+    .option('--grad-accum <n>', 'gradient accumulation steps', integerFlag('--grad-accum', 1))
+    .option('--max-seq-len <n>', 'longest sequence in tokens', integerFlag('--max-seq-len', 8))
+    .option('--patience <n>', 'early stopping: epochs without validation improvement', integerFlag('--patience', 1))
+    .option('--seed <n>', 'seed', integerFlag('--seed'))
     .option('--resume', 'continue an interrupted run from its last checkpoint')
     .option('--out <dir>', 'where to write (default: the adapter folder in the home)')
     .option('--distributed <how>', 'cluster exports: none | deepspeed | fsdp', 'none')
-    .option('--gpus <n>', 'cluster exports: GPUs per node', number)
+    .option('--gpus <n>', 'cluster exports: GPUs per node', integerFlag('--gpus', 1))
     .option('--qlora', 'cluster exports: 4-bit base model (QLoRA)')
-    .option('--zero <stage>', 'cluster exports: DeepSpeed ZeRO stage 2 or 3', number)
+    .option('--zero <stage>', 'cluster exports: DeepSpeed ZeRO stage 2 or 3', integerFlag('--zero', 2))
     .option('--template <name>', 'llama-factory: prompt template of the model family (e.g. llama3, qwen)')
     .option('--json', 'print the adapter, its losses and metrics as JSON')
     .action(async (flags, command: Command) => {

@@ -99,6 +99,15 @@ export interface EncodeReport {
   warnings: string[];
 }
 
+/** Tokens the longest chat example needs as maxSeqLen (its length less the first, unpredicted token); 0 when all are raw text. */
+export function longestChatSequence(examples: TrainingExample[], tokenizer: TextTokenizer): number {
+  let longest = 0;
+  for (const example of examples) {
+    if (!isRawTextExample(example)) longest = Math.max(longest, encodeChat(example, tokenizer).tokens.length - 1);
+  }
+  return longest;
+}
+
 /** Turns examples into trainable sequences of at most maxSeqLen + 1 tokens. */
 export function encodeExamples(examples: TrainingExample[], tokenizer: TextTokenizer, maxSeqLen: number): EncodeReport {
   const sequences: EncodedSequence[] = [];

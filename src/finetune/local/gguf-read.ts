@@ -136,6 +136,9 @@ export function readGgufFile(path: string): GgufModelFile {
   try {
     bytes = readFileSync(path);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new TailorError('NOT_FOUND', `The GGUF model ${path} does not exist. Check the path, or download a small instruction model first (README, "Fine-tuning").`, { cause: error, details: { path } });
+    }
     throw new TailorError('MODEL_LOAD_FAILED', `The GGUF model ${path} cannot be read: ${(error as Error).message}. Check the path.`, {
       cause: error,
       details: { path },

@@ -7,7 +7,9 @@ export type GgufWriteValue =
   | { type: 'u32'; value: number }
   | { type: 'i32'; value: number }
   | { type: 'bool'; value: boolean }
-  | { type: 'string[]'; value: string[] };
+  | { type: 'string[]'; value: string[] }
+  | { type: 'f32[]'; value: ArrayLike<number> }
+  | { type: 'i32[]'; value: ArrayLike<number> };
 
 export interface GgufWriteTensor {
   name: string;
@@ -40,6 +42,14 @@ function writeValue(w: Writer, value: GgufWriteValue): void {
     case 'string[]':
       w.u32(GGUF_VALUE.ARRAY); w.u32(GGUF_VALUE.STRING); w.u64(value.value.length);
       for (const s of value.value) w.string(s);
+      break;
+    case 'f32[]':
+      w.u32(GGUF_VALUE.ARRAY); w.u32(GGUF_VALUE.FLOAT32); w.u64(value.value.length);
+      for (let i = 0; i < value.value.length; i++) w.f32(value.value[i]!);
+      break;
+    case 'i32[]':
+      w.u32(GGUF_VALUE.ARRAY); w.u32(GGUF_VALUE.INT32); w.u64(value.value.length);
+      for (let i = 0; i < value.value.length; i++) w.i32(value.value[i]!);
       break;
   }
 }

@@ -9,7 +9,7 @@ import { type LlamaCppRuntime, loadLlamaModel } from '../../providers/llama-cpp/
 import type { TrainOptions, TrainResult, Trainer } from '../trainer.js';
 import type { CheckpointState } from './checkpoint.js';
 import { loadCheckpoint } from './checkpoint.js';
-import { encodeExamples } from './examples.js';
+import { encodeExamples, longestChatSequence } from './examples.js';
 import { readGgufFile } from './gguf-read.js';
 import { writeLoraAdapterGguf } from './gguf-write.js';
 import { llamaTokenizer } from './llama-cpp-eval.js';
@@ -79,13 +79,16 @@ export function createLocalLoraTrainer(settings: LocalLoraTrainerSettings = {}):
       const modelPath = resolve(options.baseModel);
       const file = readGgufFile(modelPath);
       const config = readLlamaConfig(file);
-      const maxSeqLen = positiveInt('maxSeqLen', Math.min(options.maxSeqLen ?? LOCAL_LORA_DEFAULTS.maxSeqLen, config.contextLength));
-      const checkpointSettings: CheckpointState['settings'] = { rank, alpha, targets, seed, batchSize, gradientAccumulation, maxSeqLen };
-
       const loaded = await loadLlamaModel(modelPath, { gpu: false, logger, ...(settings.runtime ? { runtime: settings.runtime } : {}) });
       let encoded;
+      let maxSeqLen: number;
+      let longest: number;
       try {
         const tokenizer = llamaTokenizer(loaded.model);
+        // Unless told, the sequence length follows the data: long enough for the longest example, within the model's context.
+        longest = longestChatSequence([...options.train, ...(options.validation ?? [])], tokenizer);
+        maxSeqLen = positiveInt('maxSeqLen', Math.min(options.maxSeqLen ?? Math.max(LOCAL_LORA_DEFAULTS.maxSeqLen, longest), config.contextLength));
+        if (options.maxSeqLen === undefined && maxSeqLen > LOCAL_LORA_DEFAULTS.maxSeqLen) logger.log('info', `maxSeqLen ${maxSeqLen}: the longest example has ${longest} tokens (model context ${config.contextLength})`);
         encoded = {
           train: encodeExamples(options.train, tokenizer, maxSeqLen),
           validation: encodeExamples(options.validation ?? [], tokenizer, maxSeqLen),
@@ -94,7 +97,13 @@ export function createLocalLoraTrainer(settings: LocalLoraTrainerSettings = {}):
         await loaded.release();
       }
       const warnings = [...encoded.train.warnings, ...encoded.validation.warnings];
-      if (encoded.train.sequences.length === 0) throw new TailorError('DATASET_INVALID', 'No training example has answer tokens to learn from.');
+      if (encoded.train.sequences.length === 0) {
+        const fits = Math.min(longest, config.contextLength);
+        throw new TailorError('DATASET_INVALID', longest > maxSeqLen
+          ? `No training example has answer tokens within maxSeqLen ${maxSeqLen}: the longest example has ${longest} tokens. Pass --max-seq-len ${fits} (maxSeqLen: ${fits}; the model's context is ${config.contextLength}).`
+          : 'No training example has answer tokens to learn from.', { details: { maxSeqLen, longest, contextLength: config.contextLength } });
+      }
+      const checkpointSettings: CheckpointState['settings'] = { rank, alpha, targets, seed, batchSize, gradientAccumulation, maxSeqLen };
 
       const resumed = options.resumeFrom ? loadCheckpoint(options.resumeFrom) : undefined;
       if (resumed) {

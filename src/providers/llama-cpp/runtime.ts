@@ -124,7 +124,9 @@ async function startLlama(gpu: LlamaGpuChoice, logger: Logger): Promise<{ lib: N
       logger: (level, message) => {
         const text = message.trim();
         if (!text) return;
-        logger.log(level === 'error' || level === 'fatal' ? 'error' : level === 'warn' ? 'warn' : 'debug', `llama.cpp: ${text}`);
+        // llama.cpp's warnings are about the model file (e.g. "bad special token" in many community GGUFs),
+        // not about the user's request: they belong in the log (--verbose), never between a command's answers.
+        logger.log(level === 'error' || level === 'fatal' ? 'error' : 'debug', `llama.cpp: ${text}`);
       },
     });
     return { lib, llama };

@@ -23,6 +23,8 @@ export interface WordVectorEmbedderSettings {
   /** SIF smoothing constant `a` (default 1e-3, as in the SIF paper). */
   sifA?: number;
   logger?: Logger;
+  /** Told when the one-time table derivation (about ten seconds) starts and ends. */
+  notice?: (line: string) => void;
 }
 
 export interface WordVectorEmbedder extends Embedder {
@@ -57,7 +59,7 @@ export function createWordVectorEmbedder(settings: WordVectorEmbedderSettings): 
   let loading: Promise<LoadedModel> | undefined;
 
   function load(): Promise<LoadedModel> {
-    loading ??= loadModel(settings.cacheDir, vocabularySize, a, settings.idf, logger).catch((error) => {
+    loading ??= loadModel(settings.cacheDir, vocabularySize, a, settings.idf, logger, settings.notice).catch((error) => {
       loading = undefined;
       throw error;
     });
@@ -110,6 +112,7 @@ async function loadModel(
   a: number,
   idf: Map<string, number> | undefined,
   logger: Logger,
+  notice: (line: string) => void = () => {},
 ): Promise<LoadedModel> {
   const started = performance.now();
   const jsonPath = resolveWinkJsonPath();
@@ -119,9 +122,11 @@ async function loadModel(
   let table: WordVectorTable | undefined = readWordVectorCache(cachePath, source);
   if (!table) {
     logger.log('info', 'Building the word-vector cache (one time, a few seconds)', { path: cachePath });
+    notice(`One-time setup: deriving the word-vector table from ${WINK_PACKAGE} into ${cachePath} (about 10 s; later runs reuse it)…`);
     const top = await readTopWinkVectors(jsonPath, vocabularySize);
     table = { ...top, source };
     writeWordVectorCache(cachePath, table);
+    notice(`Word-vector table ready (${((performance.now() - started) / 1000).toFixed(1)} s).`);
   }
 
   const index = new Map<string, number>();
