@@ -3,20 +3,21 @@
  * (809 claims; the test split is not read). Every probe re-orders the same BM25 top 100 (shipped
  * k1/b/field weight), so differences are the probe's alone.
  *
- *   node --import tsx bench/scifact-rerank-probes.ts [--only proximity,features,ceiling,vectors,regularise,expansion]
+ *   node --import tsx bench/scifact-rerank-probes.ts [--only proximity,features,ceiling,vectors,soft,regularise,expansion]
  *
  * Probes: term proximity (bench/proximity.ts); single features added to BM25 (query coverage, title
  * coverage, length); a *supervised* linear ranker over all of them fitted on half of the train claims with
  * their qrels and scored on the other half (an upper bound for any ranker over these features trained on
  * generated questions, which are further from the claims than the claims themselves); the built-in word
- * vectors z-fused within the candidates, with and without corpus IDF in their SIF weights; score
+ * vectors z-fused within the candidates, with and without corpus IDF in their SIF weights; soft matching
+ * (a query word the abstract lacks earns its idf × its best cosine to any of the abstract's words); score
  * regularisation toward each candidate's nearest candidates (Diaz 2005); and query expansion by
  * title→abstract term associations learned from the collection. Figures: bench/RESULTS.md, reasons:
  * docs/decisions/0055-scifact-offline-ceiling.md.
  */
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { analyze } from '../src/index/analyzer.js';
+import { analyze, ENGLISH_STOP_WORDS } from '../src/index/analyzer.js';
 import { createBm25Index, type Bm25Hit } from '../src/index/bm25.js';
 import { mean, ndcgAt } from '../src/eval/metrics.js';
 import { createWordVectorEmbedder, tokenizeWords } from '../src/providers/word-vectors/index.js';
@@ -29,7 +30,7 @@ if (!fs.existsSync(new URL('corpus.jsonl.gz', DATA))) {
   console.error('skipping: ../shared/data/scifact is missing');
   process.exit(0);
 }
-const only = new Set(arg('--only', 'proximity,features,ceiling,vectors,regularise,expansion').split(','));
+const only = new Set(arg('--only', 'proximity,features,ceiling,vectors,soft,regularise,expansion').split(','));
 
 const docs = zlib
   .gunzipSync(fs.readFileSync(new URL('corpus.jsonl.gz', DATA)))
@@ -184,6 +185,55 @@ if (only.has('vectors')) {
             const zb = zScores(q.hits.map((h) => h.score));
             const zv = zScores(q.hits.map((h) => dot(queryVectors.get(q.id)!, docVectors.get(h.chunkId)!)));
             return ndcgOf(q, q.hits.map((h, i) => ({ id: h.chunkId, s: zb[i] + w * zv[i] })).sort((a, b) => b.s - a.s).map((x) => x.id));
+          }),
+        ),
+      );
+    }
+  }
+}
+
+if (only.has('soft')) {
+  const embedder = createWordVectorEmbedder({ cacheDir: resolveCacheDir(process.env) });
+  const wordsOf = new Map<string, Set<string>>();
+  const wordDf = new Map<string, number>();
+  for (const d of docs) {
+    const set = new Set(tokenizeWords(`${d.title}\n${d.text}`).filter((w) => !ENGLISH_STOP_WORDS.has(w)));
+    wordsOf.set(d.id, set);
+    for (const w of set) wordDf.set(w, (wordDf.get(w) ?? 0) + 1);
+  }
+  const wordIdf = (w: string) => Math.log(1 + (N - (wordDf.get(w) ?? 0) + 0.5) / ((wordDf.get(w) ?? 0) + 0.5));
+  const vocabulary = new Set(wordDf.keys());
+  for (const q of claims) for (const w of tokenizeWords(queries.get(q.id)!)) vocabulary.add(w);
+  const list = [...vocabulary];
+  const vectors = new Map<string, Float32Array>();
+  (await embedder.doEmbed({ values: list })).result.embeddings.forEach((e, i) => {
+    if (e.some((x) => x !== 0)) vectors.set(list[i], e);
+  });
+  const dot = (a: Float32Array, b: Float32Array) => {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+    return s;
+  };
+  const docVectors = new Map([...wordsOf].map(([id, set]) => [id, [...set].flatMap((w) => vectors.get(w) ?? [])]));
+  // For each claim and candidate: (share of the claim's idf mass, best cosine) of every claim word the abstract lacks.
+  const missing = claims.map((q) => {
+    const claimWords = [...new Set(tokenizeWords(queries.get(q.id)!).filter((w) => !ENGLISH_STOP_WORDS.has(w)))];
+    const mass = claimWords.reduce((s, w) => s + wordIdf(w), 0) || 1;
+    return q.hits.map((h) =>
+      claimWords
+        .filter((w) => !wordsOf.get(h.chunkId)!.has(w) && vectors.has(w))
+        .map((w) => ({ share: wordIdf(w) / mass, best: Math.max(0, ...docVectors.get(h.chunkId)!.map((d) => dot(vectors.get(w)!, d))) })),
+    );
+  });
+  for (const tau of [0.5, 0.7]) {
+    for (const lambda of [0.1, 0.3]) {
+      out(
+        `soft match (cosine > ${tau}), z(BM25) + ${lambda} × z(soft)`,
+        mean(
+          claims.map((q, qi) => {
+            const zb = zScores(q.hits.map((h) => h.score));
+            const zs = zScores(missing[qi].map((words) => words.reduce((a, x) => a + (x.best > tau ? x.share * x.best : 0), 0)));
+            return ndcgOf(q, q.hits.map((h, i) => ({ id: h.chunkId, s: zb[i] + lambda * zs[i] })).sort((a, b) => b.s - a.s).map((x) => x.id));
           }),
         ),
       );
