@@ -3,7 +3,7 @@
  * (809 claims; the test split is not read). Every probe re-orders the same BM25 top 100 (shipped
  * k1/b/field weight), so differences are the probe's alone.
  *
- *   node --import tsx bench/scifact-rerank-probes.ts [--only proximity,features,ceiling,vectors,soft,regularise,expansion]
+ *   node --import tsx bench/scifact-rerank-probes.ts [--only proximity,features,ceiling,vectors,soft,regularise,expansion,doc2query]
  *
  * Probes: term proximity (bench/proximity.ts); single features added to BM25 (query coverage, title
  * coverage, length); a *supervised* linear ranker over all of them fitted on half of the train claims with
@@ -12,7 +12,9 @@
  * vectors z-fused within the candidates, with and without corpus IDF in their SIF weights; soft matching
  * (a query word the abstract lacks earns its idf × its best cosine to any of the abstract's words); score
  * regularisation toward each candidate's nearest candidates (Diaz 2005); and query expansion by
- * title→abstract term associations learned from the collection. Figures: bench/RESULTS.md, reasons:
+ * title→abstract term associations learned from the collection; doc2query with the offline question
+ * generator (src/finetune/build/offline-questions.ts: its questions appended to each abstract's BM25 text,
+ * a fresh index, full retrieval not a re-ranking). Figures: bench/RESULTS.md, reasons:
  * docs/decisions/0055-scifact-offline-ceiling.md.
  */
 import fs from 'node:fs';
@@ -22,6 +24,7 @@ import { createBm25Index, type Bm25Hit } from '../src/index/bm25.js';
 import { mean, ndcgAt } from '../src/eval/metrics.js';
 import { createWordVectorEmbedder, tokenizeWords } from '../src/providers/word-vectors/index.js';
 import { resolveCacheDir } from '../src/workspace.js';
+import { offlineQuestions } from '../src/finetune/build/offline-questions.js';
 import { arg } from './lib.js';
 import { proximityScore } from './proximity.js';
 
@@ -30,7 +33,7 @@ if (!fs.existsSync(new URL('corpus.jsonl.gz', DATA))) {
   console.error('skipping: ../shared/data/scifact is missing');
   process.exit(0);
 }
-const only = new Set(arg('--only', 'proximity,features,ceiling,vectors,soft,regularise,expansion').split(','));
+const only = new Set(arg('--only', 'proximity,features,ceiling,vectors,soft,regularise,expansion,doc2query').split(','));
 
 const docs = zlib
   .gunzipSync(fs.readFileSync(new URL('corpus.jsonl.gz', DATA)))
@@ -326,5 +329,25 @@ if (only.has('expansion')) {
         }),
       ),
     );
+  }
+}
+
+if (only.has('doc2query')) {
+  // The generator's question wrapper ("According to <title>, what fills the blank: ...") is kept as it
+  // is: the title words it repeats are part of what doc2query would add.
+  const expandedText = docs.map((doc) => {
+    const chunk = { id: doc.id, documentId: doc.id, collection: 'scifact', ordinal: 0, text: doc.text, start: 0, end: doc.text.length, headingPath: [], tokenCount: 0, textHash: '' };
+    return offlineQuestions({ chunk, document: { id: doc.id, title: doc.title, source: doc.id, collection: 'scifact' } }, 3)
+      .map((g) => g.question.replace(/_{3,}/g, ' '))
+      .join('\n');
+  });
+  for (const where of ['body', 'field'] as const) {
+    const expanded = createBm25Index();
+    docs.forEach((doc, i) => {
+      const extra = analyze(expandedText[i]);
+      const t = tokens.get(doc.id)!;
+      expanded.add({ chunkId: doc.id, docKey: i, body: where === 'body' ? [...t.body, ...extra] : t.body, field: where === 'field' ? [...t.field, ...extra] : t.field });
+    });
+    out(`doc2query (offline generator, 3 questions) appended to the ${where}`, mean(claims.map((q) => ndcgOf(q, expanded.search(q.terms, 10).map((h) => h.chunkId)))));
   }
 }
