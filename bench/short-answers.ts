@@ -13,36 +13,9 @@
 import fs from 'node:fs';
 import { arg, table } from './lib.js';
 import { goldSpellings, loadRgbFact, mentions, RGB_FACT, withPassages } from './answer-corpus.js';
+// The arena's SQuAD scoring, so a figure here means what it means in an arena report.
+import { tokenF1 } from '../src/eval/arena/scoring.js';
 
-function tokens(text: string): string[] {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
-    .split(/\s+/)
-    .filter((t) => t !== '' && !['a', 'an', 'the'].includes(t));
-}
-
-export function tokenF1(prediction: string, gold: string): number {
-  const p = tokens(prediction);
-  const g = tokens(gold);
-  if (p.length === 0 || g.length === 0) return p.length === g.length ? 1 : 0;
-  const counts = new Map<string, number>();
-  for (const t of g) counts.set(t, (counts.get(t) ?? 0) + 1);
-  let same = 0;
-  for (const t of p) {
-    const n = counts.get(t) ?? 0;
-    if (n > 0) {
-      same++;
-      counts.set(t, n - 1);
-    }
-  }
-  if (same === 0) return 0;
-  const precision = same / p.length;
-  const recall = same / g.length;
-  return (2 * precision * recall) / (precision + recall);
-}
 
 async function main(): Promise<void> {
   if (!fs.existsSync(RGB_FACT)) {

@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,16 +10,14 @@ import { isTailorError } from '../src/core/errors.js';
 import { JUDGE_PROMPT, loadArenaRun, parseArms, runArena, type ArenaRun } from '../src/eval/arena/index.js';
 import { openWorkspace, type Workspace } from '../src/workspace.js';
 import { writeArenaCorpus } from './helpers/arena-corpus.js';
+import { ensureBuilt } from './helpers/built.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 
-/** The shipped CLI, built first when dist/ is missing. */
+/** The shipped CLI, built first when dist/ is missing or stale. */
 function builtCli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  if (!existsSync(MAIN)) {
-    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stdout + build.stderr);
-  }
+  ensureBuilt();
   return new Promise((done) => {
     const child = spawn(process.execPath, [MAIN, ...args], { cwd, env: { ...process.env, TAILOR_HOME: '' } });
     let stdout = '';

@@ -1,23 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from './helpers/temp.js';
+import { runBuilt } from './helpers/built.js';
 
 /** `tailor ask` through the built binary: short values lead, disagreeing sources are shown, unknown subjects refused. */
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BIN = join(ROOT, 'dist/cli/main.js');
 
 function tailor(args: string[], env: Record<string, string>) {
-  const run = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', cwd: ROOT });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  return runBuilt(args, { env });
 }
 
 test('the built tailor ask leads with the value, flags disagreeing sources and names what the corpus lacks', { timeout: 300_000 }, async () => {
-  if (!existsSync(BIN)) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   const dir = await tempDir();
   const docs = join(dir, 'docs');
   await mkdir(docs);

@@ -1,6 +1,6 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -8,18 +8,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './helpers/temp.js';
 import { STORIES_MODEL } from './helpers/stories-model.js';
+import { ensureBuilt, runBuilt } from './helpers/built.js';
 
 /** What a newcomer types, through the built `tailor` (dist/), as users run it. */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'dist', 'cli', 'main.js');
 
 function tailor(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
-  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+  return runBuilt(args, { env, timeoutMs: 120_000 });
 }
 
 before(() => {
-  if (!existsSync(BIN)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  ensureBuilt();
 });
 
 describe('built tailor: flags and help', () => {

@@ -1,26 +1,14 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { writeBadInputCorpus, type Expected } from './fixtures/bad-inputs.js';
+import { ensureBuilt, runBuilt } from './helpers/built.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = join(ROOT, 'dist/cli/main.js');
-
-/** Users run the built CLI; build it when this checkout has not been built yet. */
-function ensureBuilt(): void {
-  if (existsSync(MAIN)) return;
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `building dist failed:\n${build.stdout}${build.stderr}`);
-}
 
 function tailor(args: string[], home: string) {
-  const run = spawnSync(process.execPath, [MAIN, ...args, '--home', home], { encoding: 'utf8', env: { ...process.env, TAILOR_HOME: home }, maxBuffer: 64 * 1024 * 1024 });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  return runBuilt([...args, '--home', home], { env: { TAILOR_HOME: home } });
 }
 
 interface Report {

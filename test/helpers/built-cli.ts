@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt as ensureFreshBuild } from './built.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -11,11 +11,9 @@ export interface BuiltCliOptions {
   marker?: string;
 }
 
-/** Builds dist/ when it lacks `marker`, so a stale build cannot pass for the new code. */
-export function ensureBuilt(marker = 'dist/cli/main.js'): void {
-  if (existsSync(`${ROOT}${marker}`)) return;
-  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+/** Builds dist/ when it is missing or older than the sources (`marker` is kept for callers; any stale file counts). */
+export function ensureBuilt(_marker?: string): void {
+  ensureFreshBuild();
 }
 
 /** Runs the shipped `tailor` (dist/cli/main.js) as a real process. */

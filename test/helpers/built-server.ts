@@ -3,36 +3,16 @@
  * missing or older than src/, then spawned as a real process. Security tests replay
  * their attacks against this, not against in-process code.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './built.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-let built = false;
-
-/** Runs `npm run build` once per process when dist/cli/main.js is missing or older than any file in src/ or web/. */
-export function ensureBuilt(): void {
-  if (built) return;
-  const stale = !existsSync(MAIN) || Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'web', 'src'))) > statSync(MAIN).mtimeMs;
-  if (stale) {
-    const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', shell: process.platform === 'win32' });
-    if (result.status !== 0) throw new Error(`npm run build failed:\n${result.stdout}\n${result.stderr}`);
-  }
-  built = true;
-}
+export { ensureBuilt };
 
 export interface CliResult {
   code: number | null;

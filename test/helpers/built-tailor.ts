@@ -1,17 +1,13 @@
 /** The shipped CLI (dist/cli/main.js), built first if missing, run as users run it. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from './built.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BUILT_MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 
-export function ensureBuilt(): void {
-  if (existsSync(BUILT_MAIN)) return;
-  const built = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}\n${built.stderr}`);
-}
+export { ensureBuilt };
 
 export function tailorBuilt(args: string[], env: Record<string, string>): { code: number; stdout: string; stderr: string } {
   ensureBuilt();

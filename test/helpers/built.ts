@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,11 @@ function newestMtime(dir: string): number {
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
   }
   return newest;
+}
+
+/** The newest file the build reads: the library and CLI (src/) and the web UI (web/src/). */
+function newestSource(): number {
+  return Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'web', 'src')));
 }
 
 function builtMtime(): number {
@@ -36,7 +41,7 @@ function sleep(ms: number): void {
  * under a lock directory while the others wait for it.
  */
 export function ensureBuilt(): void {
-  if (builtMtime() >= newestMtime(join(ROOT, 'src'))) return;
+  if (builtMtime() >= newestSource()) return;
   const lock = join(tmpdir(), `tailor-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
   for (;;) {
     try {
@@ -44,12 +49,27 @@ export function ensureBuilt(): void {
       break;
     } catch {
       sleep(250);
-      if (builtMtime() >= newestMtime(join(ROOT, 'src'))) return;
+      if (builtMtime() >= newestSource()) return;
     }
   }
   try {
-    if (builtMtime() < newestMtime(join(ROOT, 'src'))) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (builtMtime() < newestSource()) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   } finally {
     rmdirSync(lock);
   }
+}
+
+export interface BuiltRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI to completion with this process's environment plus `env` (cli() passes only what a test names). */
+export function runBuilt(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): BuiltRun {
+  ensureBuilt();
+  const run = spawnSync(process.execPath, [BUILT_CLI, ...args], {
+    cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, encoding: 'utf8', timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
