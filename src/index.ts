@@ -1,4 +1,4 @@
-/** Tailor's library API: what `import … from 'tailor'` gives. */
+/** Tailor's library API: what `import … from 'tailor-rag'` gives. */
 export * from './core/index.js';
 export * from './providers/index.js';
 export * from './index/index.js';

@@ -1,7 +1,7 @@
 /**
  * A LangChain JS retriever over a Tailor server, so LangChain users keep Tailor's
  * citations: each Document carries the exact source location (document, span,
- * page, heading path) in its metadata. Import it from "tailor/langchain"; it needs
+ * page, heading path) in its metadata. Import it from "tailor-rag/langchain"; it needs
  * @langchain/core (an optional peer dependency), which the rest of Tailor never loads.
  *
  *   const retriever = new TailorRetriever({ baseURL: 'http://localhost:8787', apiKey, collections: ['handbook'] });
