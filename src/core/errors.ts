@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   INTERNAL: { http: 500, exit: 1 },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, exit: 2 },
   LIMIT_EXCEEDED: { http: 413, exit: 4 },
+  STORE_UNAVAILABLE: { http: 503, exit: 5 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
