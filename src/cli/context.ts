@@ -13,6 +13,7 @@ export interface CliIo {
 
 export interface GlobalFlags {
   home?: string;
+  store?: string;
   verbose?: boolean;
   quiet?: boolean;
 }
@@ -40,6 +41,7 @@ export async function withWorkspace<T>(
     env: io.env,
     embedder: flags.embedder,
     llm: flags.llm,
+    store: flags.store,
     adapter: flags.adapter,
     allowErased: flags.allowErased,
     logger: loggerFor(io, flags),

@@ -156,6 +156,17 @@ export class SqliteStore implements Store {
     return { files: [this.file, this.file + '-wal', path.join(path.dirname(this.file), SNAPSHOT_FILE)] };
   }
 
+  async doGetVectors(chunkIds: string[]): Promise<Map<string, Float32Array>> {
+    this.assertOpen();
+    const rows = this.read(
+      () =>
+        this.db
+          .prepare('SELECT c.id, v.data FROM vectors v JOIN chunks c ON c.chunk_key = v.chunk_key WHERE c.id IN (SELECT value FROM json_each(?))')
+          .all(JSON.stringify(chunkIds)) as Array<{ id: string; data: Buffer }>,
+    );
+    return new Map(rows.map((row) => [row.id, new Float32Array(new Uint8Array(row.data).buffer)]));
+  }
+
   /** Writes the BM25 snapshot now (close() does this too). */
   async flush(): Promise<void> {
     this.assertOpen();

@@ -144,6 +144,17 @@ export class PostgresStore implements Store {
     return this.run(() => selectDocuments(this.pool, this.t, lookup));
   }
 
+  async doGetVectors(chunkIds: string[]): Promise<Map<string, Float32Array>> {
+    this.assertOpen();
+    const { rows } = await this.run(() =>
+      this.pool.query<{ id: string; data: Buffer }>(
+        `SELECT c.id, v.data FROM ${this.t.vectors} v JOIN ${this.t.chunks} c ON c.chunk_key = v.chunk_key WHERE c.id = ANY($1::text[])`,
+        [chunkIds],
+      ),
+    );
+    return new Map(rows.map((row) => [row.id, new Float32Array(new Uint8Array(row.data).buffer)]));
+  }
+
   async doStats(): Promise<StoreStats> {
     this.assertOpen();
     const t = this.t;
