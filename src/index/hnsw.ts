@@ -105,7 +105,7 @@ export class HnswVectorIndex implements VectorSearchIndex {
     const allowedCount = allowedDocs === null ? this.liveKeys : this.countAllowed(allowedDocs);
     if (allowedCount < this.exactBelow || allowedCount <= k) return this.exact.search(query, k, allowedDocs);
     const share = allowedCount / this.liveKeys;
-    let wanted = Math.min(this.liveKeys, Math.ceil((k / share) * 1.5) + 8);
+    let wanted = Math.min(this.liveKeys, Math.ceil((k / share) * 3) + 16);
     for (;;) {
       const hits = this.searchGraph(query, wanted, allowedDocs);
       if (hits.length >= k) return hits.slice(0, k);

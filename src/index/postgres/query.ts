@@ -3,7 +3,9 @@
  *
  * Keyword: true BM25 from the stored statistics — idf from `terms.df` and the live chunk count,
  * length normalisation from `bm25_stats` — with the embedded index's formula, field weight and
- * saturation, so scores equal a fresh in-memory build (up to float32 rounding there).
+ * saturation, so scores equal a fresh in-memory build (up to float32 rounding there). Postings
+ * carry their chunk's lengths and document, so scoring reads them alone; chunk ids are joined
+ * only for the top k.
  *
  * Vector: pgvector's cosine distance; exact (a sort over the filtered rows) below `exactBelow`
  * stored vectors, through the HNSW index above it (with iterative scans, so a filter never
@@ -39,16 +41,20 @@ export async function keywordSearch(db: pg.Pool, t: Tables, terms: readonly stri
        SELECT q.term, q.qtf * ln(1 + (s.n - tm.df + 0.5) / (tm.df + 0.5)) * (${k1}::float8 + 1) AS weight
        FROM unnest(${termsParam}::text[], ${countsParam}::int[]) AS q(term, qtf)
        JOIN ${t.terms} tm ON tm.term = q.term CROSS JOIN s
-       WHERE tm.df > 0)
-     SELECT c.id, sum(w.weight * (p.body_tf + ${fw}::float8 * p.field_tf)
-              / ((p.body_tf + ${fw}::float8 * p.field_tf) + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * (c.body_len + ${fw}::float8 * c.field_len) / s.avgdl))) AS score
-     FROM w JOIN ${t.postings} p ON p.term = w.term
-       JOIN ${t.chunks} c ON c.chunk_key = p.chunk_key
-       JOIN ${t.documents} d ON d.doc_key = c.doc_key
-       CROSS JOIN s
-     WHERE (p.body_tf + ${fw}::float8 * p.field_tf) > 0 AND ${where}
-     GROUP BY c.id
-     ORDER BY score DESC, c.id COLLATE "C"
+       WHERE tm.df > 0),
+     scored AS MATERIALIZED (
+       SELECT p.chunk_key, sum(w.weight * (p.body_tf + ${fw}::float8 * p.field_tf)
+                / ((p.body_tf + ${fw}::float8 * p.field_tf) + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * (p.body_len + ${fw}::float8 * p.field_len) / s.avgdl))) AS score
+       FROM w JOIN ${t.postings} p ON p.term = w.term
+         ${where === 'TRUE' ? '' : `JOIN ${t.documents} d ON d.doc_key = p.doc_key`}
+         CROSS JOIN s
+       WHERE (p.body_tf + ${fw}::float8 * p.field_tf) > 0 AND ${where}
+       GROUP BY p.chunk_key),
+     -- Everything scoring at least the k-th best, so ties at the cut are broken by chunk id, as in memory.
+     cut AS (SELECT score FROM scored ORDER BY score DESC OFFSET ${limit}::int - 1 LIMIT 1)
+     SELECT c.id, sc.score FROM scored sc JOIN ${t.chunks} c ON c.chunk_key = sc.chunk_key
+     WHERE sc.score >= coalesce((SELECT score FROM cut), '-infinity'::float8)
+     ORDER BY sc.score DESC, c.id COLLATE "C"
      LIMIT ${limit}`,
     params.values,
   );

@@ -89,11 +89,15 @@ CREATE TABLE IF NOT EXISTS ${t.vectors} (
 );
 CREATE TABLE IF NOT EXISTS ${t.terms} (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
 -- body_tf/field_tf saturate at 255, as the in-memory index packs them, so scores agree exactly.
+-- The chunk's document and lengths are copied in, so scoring reads postings alone (no join per posting).
 CREATE TABLE IF NOT EXISTS ${t.postings} (
   term TEXT NOT NULL,
   chunk_key BIGINT NOT NULL REFERENCES ${t.chunks} (chunk_key) ON DELETE CASCADE,
+  doc_key BIGINT NOT NULL,
   body_tf SMALLINT NOT NULL,
   field_tf SMALLINT NOT NULL,
+  body_len INTEGER NOT NULL,
+  field_len INTEGER NOT NULL,
   PRIMARY KEY (term, chunk_key)
 );
 CREATE INDEX IF NOT EXISTS postings_chunk ON ${t.postings} (chunk_key);

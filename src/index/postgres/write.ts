@@ -56,7 +56,7 @@ export async function commitPgWrite(client: pg.PoolClient, ctx: PgWriteContext, 
       if (chunks.length > 0) {
         const tokens = prepared.tokens[i]!;
         const chunkKeys = await insertChunks(client, t, docKey, chunks, tokens);
-        await insertPostings(client, t, chunks.map((c) => chunkKeys.get(c.id)!), tokens, dfDelta, totals);
+        await insertPostings(client, t, docKey, chunks.map((c) => chunkKeys.get(c.id)!), tokens, dfDelta, totals);
         if (vectors !== undefined) await insertVectors(client, ctx, chunks.map((c) => chunkKeys.get(c.id)!), vectors);
       }
       result.upserted++;
@@ -139,6 +139,7 @@ async function insertChunks(
 async function insertPostings(
   client: pg.PoolClient,
   t: Tables,
+  docKey: string,
   chunkKeys: string[],
   tokens: PreparedWrite['tokens'][number],
   dfDelta: Map<string, number>,
@@ -148,6 +149,8 @@ async function insertPostings(
   const keys: string[] = [];
   const bodyTfs: number[] = [];
   const fieldTfs: number[] = [];
+  const bodyLens: number[] = [];
+  const fieldLens: number[] = [];
   tokens.forEach(({ body, field }, j) => {
     const counts = new Map<string, [number, number]>();
     for (const term of body) {
@@ -165,6 +168,8 @@ async function insertPostings(
       keys.push(chunkKeys[j]!);
       bodyTfs.push(b);
       fieldTfs.push(f);
+      bodyLens.push(body.length);
+      fieldLens.push(field.length);
       dfDelta.set(term, (dfDelta.get(term) ?? 0) + 1);
     }
     totals.chunks++;
@@ -173,8 +178,10 @@ async function insertPostings(
   });
   if (terms.length === 0) return;
   await client.query(
-    `INSERT INTO ${t.postings} (term, chunk_key, body_tf, field_tf) SELECT * FROM unnest($1::text[], $2::bigint[], $3::smallint[], $4::smallint[])`,
-    [terms, keys, bodyTfs, fieldTfs],
+    `INSERT INTO ${t.postings} (term, chunk_key, doc_key, body_tf, field_tf, body_len, field_len)
+     SELECT u.term, u.chunk_key, $1::bigint, u.body_tf, u.field_tf, u.body_len, u.field_len
+     FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::smallint[], $6::int[], $7::int[]) AS u(term, chunk_key, body_tf, field_tf, body_len, field_len)`,
+    [docKey, terms, keys, bodyTfs, fieldTfs, bodyLens, fieldLens],
   );
 }
 
