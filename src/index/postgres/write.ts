@@ -36,31 +36,12 @@ export async function commitPgWrite(client: pg.PoolClient, ctx: PgWriteContext, 
     await checkEmbedder(client, ctx, write, prepared.vectorDimensions);
 
     const upserts = write.upserts ?? [];
-    for (let i = 0; i < upserts.length; i++) {
-      const { document, chunks, vectors } = upserts[i]!;
-      result.chunksRemoved += (await removeDocument(client, t, document.id, dfDelta, totals)) ?? 0;
-      const modifiedMs = Date.parse(document.modifiedAt);
-      const inserted = await client.query<{ doc_key: string }>(
-        `INSERT INTO ${t.documents} (id, collection, source, title, format, modified_at, modified_ms, ingested_at,
-          content_hash, size_bytes, text, pages, signature, redactions, metadata)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING doc_key`,
-        [
-          document.id, document.collection, document.source, document.title, document.format, document.modifiedAt,
-          Number.isNaN(modifiedMs) ? null : modifiedMs, document.ingestedAt, document.contentHash, document.sizeBytes, document.text,
-          document.pages === undefined ? null : JSON.stringify(document.pages), document.signature ?? null,
-          document.redactions === undefined ? null : JSON.stringify(document.redactions),
-          document.metadata === undefined ? null : JSON.stringify(document.metadata),
-        ],
-      );
-      const docKey = inserted.rows[0]!.doc_key;
-      if (chunks.length > 0) {
-        const tokens = prepared.tokens[i]!;
-        const chunkKeys = await insertChunks(client, t, docKey, chunks, tokens);
-        await insertPostings(client, t, docKey, chunks.map((c) => chunkKeys.get(c.id)!), tokens, dfDelta, totals);
-        if (vectors !== undefined) await insertVectors(client, ctx, chunks.map((c) => chunkKeys.get(c.id)!), vectors);
-      }
-      result.upserted++;
-      result.chunksAdded += chunks.length;
+    const ids = upserts.map((u) => u.document.id);
+    if (new Set(ids).size === ids.length) {
+      await insertBatch(client, ctx, upserts, prepared, dfDelta, totals, result);
+    } else {
+      // The same id twice in one write: each replaces the one before, in order.
+      for (let i = 0; i < upserts.length; i++) await insertBatch(client, ctx, [upserts[i]!], { ...prepared, tokens: [prepared.tokens[i]!] }, dfDelta, totals, result);
     }
 
     await applyStatistics(client, t, dfDelta, totals);
@@ -74,6 +55,54 @@ export async function commitPgWrite(client: pg.PoolClient, ctx: PgWriteContext, 
     }
     throw error;
   }
+}
+
+type Totals = { chunks: number; body: number; field: number };
+
+/** Upserts documents with distinct ids: replaced ones are removed first, then one INSERT per table for all. */
+async function insertBatch(
+  client: pg.PoolClient,
+  ctx: PgWriteContext,
+  upserts: NonNullable<StoreWrite['upserts']>,
+  prepared: PreparedWrite,
+  dfDelta: Map<string, number>,
+  totals: Totals,
+  result: StoreWriteResult,
+): Promise<void> {
+  if (upserts.length === 0) return;
+  const { t } = ctx;
+  const existing = await client.query<{ id: string }>(`SELECT id FROM ${t.documents} WHERE id = ANY($1::text[])`, [upserts.map((u) => u.document.id)]);
+  for (const { id } of existing.rows) result.chunksRemoved += (await removeDocument(client, t, id, dfDelta, totals)) ?? 0;
+  const docs = upserts.map((u) => u.document);
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+  const inserted = await client.query<{ doc_key: string; id: string }>(
+    `INSERT INTO ${t.documents} (id, collection, source, title, format, modified_at, modified_ms, ingested_at,
+      content_hash, size_bytes, text, pages, signature, redactions, metadata)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[],
+       $9::text[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+     RETURNING doc_key, id`,
+    [
+      docs.map((d) => d.id), docs.map((d) => d.collection), docs.map((d) => d.source), docs.map((d) => d.title), docs.map((d) => d.format),
+      docs.map((d) => d.modifiedAt), docs.map((d) => (Number.isNaN(Date.parse(d.modifiedAt)) ? null : Date.parse(d.modifiedAt))),
+      docs.map((d) => d.ingestedAt), docs.map((d) => d.contentHash), docs.map((d) => d.sizeBytes), docs.map((d) => d.text),
+      docs.map((d) => json(d.pages)), docs.map((d) => d.signature ?? null), docs.map((d) => json(d.redactions)), docs.map((d) => json(d.metadata)),
+    ],
+  );
+  const docKeyOf = new Map(inserted.rows.map((row) => [row.id, row.doc_key]));
+  const allChunks = upserts.flatMap((u) => u.chunks);
+  const allTokens = prepared.tokens.flat();
+  const chunkDocKeys = upserts.flatMap((u) => u.chunks.map(() => docKeyOf.get(u.document.id)!));
+  if (allChunks.length > 0) {
+    const chunkKeys = await insertChunks(client, t, chunkDocKeys, allChunks, allTokens);
+    const keys = allChunks.map((c) => chunkKeys.get(c.id)!);
+    await insertPostings(client, t, chunkDocKeys, keys, allTokens, dfDelta, totals);
+    const withVectors = upserts.filter((u) => u.vectors !== undefined);
+    if (withVectors.length > 0) {
+      await insertVectors(client, ctx, withVectors.flatMap((u) => u.chunks.map((c) => chunkKeys.get(c.id)!)), withVectors.flatMap((u) => u.vectors!));
+    }
+  }
+  result.upserted += upserts.length;
+  result.chunksAdded += allChunks.length;
 }
 
 /** Erases a document (chunks, postings and vectors cascade); its chunk count, or null when absent. */
@@ -107,18 +136,18 @@ async function removeDocument(
 async function insertChunks(
   client: pg.PoolClient,
   t: Tables,
-  docKey: string,
+  docKeys: string[],
   chunks: NonNullable<StoreWrite['upserts']>[number]['chunks'],
   tokens: PreparedWrite['tokens'][number],
 ): Promise<Map<string, string>> {
   const rows = await client.query<{ chunk_key: string; id: string }>(
     `INSERT INTO ${t.chunks} (id, doc_key, ordinal, text, start_offset, end_offset, heading_path, page, token_count, text_hash, body_len, field_len)
-     SELECT id, $1::bigint, ordinal, text, start_offset, end_offset, heading_path, page, token_count, text_hash, body_len, field_len
-     FROM unnest($2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::text[], $8::int[], $9::int[], $10::text[], $11::int[], $12::int[])
-       AS u(id, ordinal, text, start_offset, end_offset, heading_path, page, token_count, text_hash, body_len, field_len)
+     SELECT id, doc_key, ordinal, text, start_offset, end_offset, heading_path, page, token_count, text_hash, body_len, field_len
+     FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::int[], $6::int[], $7::text[], $8::int[], $9::int[], $10::text[], $11::int[], $12::int[])
+       AS u(doc_key, id, ordinal, text, start_offset, end_offset, heading_path, page, token_count, text_hash, body_len, field_len)
      RETURNING chunk_key, id`,
     [
-      docKey,
+      docKeys,
       chunks.map((c) => c.id),
       chunks.map((c) => c.ordinal),
       chunks.map((c) => c.text),
@@ -139,7 +168,7 @@ async function insertChunks(
 async function insertPostings(
   client: pg.PoolClient,
   t: Tables,
-  docKey: string,
+  docKeys: string[],
   chunkKeys: string[],
   tokens: PreparedWrite['tokens'][number],
   dfDelta: Map<string, number>,
@@ -147,6 +176,7 @@ async function insertPostings(
 ): Promise<void> {
   const terms: string[] = [];
   const keys: string[] = [];
+  const postingDocs: string[] = [];
   const bodyTfs: number[] = [];
   const fieldTfs: number[] = [];
   const bodyLens: number[] = [];
@@ -166,6 +196,7 @@ async function insertPostings(
     for (const [term, [b, f]] of counts) {
       terms.push(term);
       keys.push(chunkKeys[j]!);
+      postingDocs.push(docKeys[j]!);
       bodyTfs.push(b);
       fieldTfs.push(f);
       bodyLens.push(body.length);
@@ -179,9 +210,8 @@ async function insertPostings(
   if (terms.length === 0) return;
   await client.query(
     `INSERT INTO ${t.postings} (term, chunk_key, doc_key, body_tf, field_tf, body_len, field_len)
-     SELECT u.term, u.chunk_key, $1::bigint, u.body_tf, u.field_tf, u.body_len, u.field_len
-     FROM unnest($2::text[], $3::bigint[], $4::smallint[], $5::smallint[], $6::int[], $7::int[]) AS u(term, chunk_key, body_tf, field_tf, body_len, field_len)`,
-    [docKey, terms, keys, bodyTfs, fieldTfs, bodyLens, fieldLens],
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::smallint[], $5::smallint[], $6::int[], $7::int[])`,
+    [terms, keys, postingDocs, bodyTfs, fieldTfs, bodyLens, fieldLens],
   );
 }
 
