@@ -98,11 +98,9 @@ export async function vectorSearch(
   try {
     await client.query('BEGIN');
     await client.query(`SET LOCAL hnsw.ef_search = ${Math.max(options.efSearch, k) | 0}`);
-    // pgvector ≥ 0.8 keeps scanning the graph until k rows pass the filter; older versions lack it.
-    await client.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`).catch(async () => {
-      await client.query('ROLLBACK');
-      await client.query('BEGIN');
-    });
+    // pgvector ≥ 0.8 keeps scanning the graph until k rows pass the filter; older versions lack the setting.
+    await client.query('SAVEPOINT iterative');
+    await client.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`).catch(() => client.query('ROLLBACK TO SAVEPOINT iterative'));
     const { rows } = await client.query<{ id: string; distance: number }>(
       `SELECT c.id, v.embedding <=> ${q}::vector AS distance ${from} ORDER BY v.embedding <=> ${q}::vector LIMIT ${limit}`,
       params.values,
