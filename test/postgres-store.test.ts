@@ -56,6 +56,24 @@ describe('two processes on one database answer as one service', { skip }, () => 
     }
   });
 
+  test('a delete leaves no trace of the erased words in the vocabulary, postings or statistics', async () => {
+    const store = await createPostgresStore({ connectionString: `${server.url}?schema=erasure` });
+    const raw = new pg.Pool({ connectionString: server.url, max: 1 });
+    try {
+      await store.doWrite({ upserts: [testDoc({ id: 'secret', paragraphs: ['zanzibarquux merger codename'] }), testDoc({ id: 'kept', paragraphs: ['merger announced publicly'] })] });
+      const count = async (sql: string) => Number((await raw.query(sql)).rows[0].n);
+      assert.equal(await count(`SELECT count(*) AS n FROM erasure.terms WHERE term = 'zanzibarquux'`), 1);
+      await store.doWrite({ deletes: ['secret'] });
+      assert.equal(await count(`SELECT count(*) AS n FROM erasure.terms WHERE term IN ('zanzibarquux', 'codenam')`), 0);
+      assert.equal(await count(`SELECT count(*) AS n FROM erasure.postings`), await count(`SELECT count(*) AS n FROM erasure.postings p JOIN erasure.chunks c USING (chunk_key)`));
+      assert.equal(await count(`SELECT df AS n FROM erasure.terms WHERE term = 'merger'`), 1);
+      assert.equal(await count(`SELECT chunks AS n FROM erasure.bm25_stats`), 1);
+    } finally {
+      await raw.end();
+      await store.close();
+    }
+  });
+
   test('concurrent writes from two replicas all commit, and the statistics stay exact', async () => {
     const a = await createPostgresStore({ connectionString: `${server.url}?schema=concurrent` });
     const b = await createPostgresStore({ connectionString: `${server.url}?schema=concurrent` });
