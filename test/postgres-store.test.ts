@@ -111,6 +111,20 @@ describe('pgvector (PGlite over the wire protocol)', () => {
     await server?.stop();
   });
 
+  test('vectors stored before pgvector was available are copied into its column when it arrives', async () => {
+    const random = seededRandom(12);
+    const vectors = Array.from({ length: 6 }, () => Float32Array.from({ length: 4 }, () => random() * 2 - 1));
+    const before = await createPostgresStore({ pool, schema: 'late_pgvector', pgvector: 'off' });
+    assert.equal(before.pgvector, false);
+    await before.doWrite({ embedderId: 'rand:4', upserts: [testDoc({ id: 'd', paragraphs: ['a', 'b', 'c', 'd', 'e', 'f'], vectors })] });
+    const exact = (await before.doQuery({ vector: vectors[0]!, k: 6 })).vector;
+    await before.close();
+    const after = await createPostgresStore({ pool, schema: 'late_pgvector', exactBelow: 0 });
+    assert.equal(after.pgvector, true);
+    assertSameRanking((await after.doQuery({ vector: vectors[0]!, k: 6 })).vector, exact, 'after backfill');
+    await after.close();
+  });
+
   test('the HNSW index answers like brute force, and a filter never leaves a reader with fewer than k', async () => {
     // exactBelow: 0 sends every query through the HNSW index.
     const store = await createPostgresStore({ pool, schema: 'hnsw', exactBelow: 0, efSearch: 64 });

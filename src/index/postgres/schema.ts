@@ -161,12 +161,36 @@ async function enablePgvector(client: pg.PoolClient, t: Tables): Promise<boolean
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tailor:${t.schema}`]);
     await client.query('CREATE EXTENSION IF NOT EXISTS vector');
     await client.query(`ALTER TABLE ${t.vectors} ADD COLUMN IF NOT EXISTS embedding vector`);
+    await backfillEmbeddings(client, t);
     await client.query('COMMIT');
     return true;
   } catch {
     // No pgvector on this server (or no right to create it): exact scans over the stored bytes.
     await client.query('ROLLBACK').catch(() => undefined);
     return false;
+  }
+}
+
+/**
+ * Vectors stored before pgvector was installed have only their bytes: give the column its
+ * dimension and copy them in, so the index sees every vector.
+ */
+async function backfillEmbeddings(client: pg.PoolClient, t: Tables): Promise<void> {
+  const dims = Number((await readMeta(client, t, 'vector_dims')) ?? 0);
+  if (dims <= 0) return;
+  const typmod = await client.query<{ typmod: number }>(
+    `SELECT atttypmod AS typmod FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'embedding'`,
+    [`"${t.schema}".vectors`],
+  );
+  if ((typmod.rows[0]?.typmod ?? -1) !== dims) await shapeVectorColumn(client, t, dims);
+  for (;;) {
+    const { rows } = await client.query<{ chunk_key: string; data: Buffer }>(`SELECT chunk_key, data FROM ${t.vectors} WHERE embedding IS NULL LIMIT 1000`);
+    if (rows.length === 0) return;
+    const texts = rows.map((row) => `[${Array.from(new Float32Array(new Uint8Array(row.data).buffer)).join(',')}]`);
+    await client.query(
+      `UPDATE ${t.vectors} v SET embedding = u.e::vector FROM unnest($1::bigint[], $2::text[]) AS u(k, e) WHERE v.chunk_key = u.k`,
+      [rows.map((row) => row.chunk_key), texts],
+    );
   }
 }
 
