@@ -50,6 +50,13 @@ describe('two processes on one database answer as one service', { skip }, () => 
       assert.deepEqual(fromB, fromA);
       await b.doWrite({ deletes: ['d1'] });
       assert.deepEqual((await a.doQuery({ text: 'pelicans', k: 3 })).keyword, []);
+      // Vectors too (no pgvector here: each process holds a copy, checked against the generation).
+      await a.doWrite({ embedderId: 'v:2', upserts: [testDoc({ id: 'v1', paragraphs: ['one'], vectors: [new Float32Array([1, 0])] })] });
+      assert.equal((await b.doQuery({ vector: new Float32Array([1, 0]), k: 5 })).vector.length, 1);
+      await a.doWrite({ embedderId: 'v:2', upserts: [testDoc({ id: 'v2', paragraphs: ['two'], vectors: [new Float32Array([0, 1])] })] });
+      assert.equal((await b.doQuery({ vector: new Float32Array([1, 0]), k: 5 })).vector.length, 2);
+      await a.doWrite({ deletes: ['v1'] });
+      assert.equal((await b.doQuery({ vector: new Float32Array([1, 0]), k: 5 })).vector.length, 1);
     } finally {
       await a.close();
       await b.close();

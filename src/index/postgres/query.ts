@@ -9,13 +9,13 @@
  *
  * Vector: pgvector's cosine distance; exact (a sort over the filtered rows) below `exactBelow`
  * stored vectors, through the HNSW index above it (with iterative scans, so a filter never
- * starves the result). Without pgvector, the stored float32 bytes are scanned in the process.
+ * starves the result). Without pgvector, exact-vectors.ts scans a per-generation copy in the process.
  */
 import type pg from 'pg';
 import type { Filter } from '../../core/types.js';
 import type { Bm25Params } from '../bm25.js';
 import type { ScoredChunkId } from '../store.js';
-import { VectorIndex } from '../vectors.js';
+import type { ExactVectorCache } from './exact-vectors.js';
 import { filterWhere, Params } from './filter.js';
 import type { Tables } from './schema.js';
 
@@ -67,6 +67,10 @@ export interface VectorSearchOptions {
   exactBelow: number;
   /** HNSW candidate list size (hnsw.ef_search); at least k. */
   efSearch: number;
+  /** Without pgvector: this process's copy of the vectors, valid for one generation. */
+  exactCache: ExactVectorCache;
+  /** The store's generation when the query began. */
+  generation: number;
 }
 
 export async function vectorSearch(
@@ -77,7 +81,7 @@ export async function vectorSearch(
   filter: Filter | undefined,
   options: VectorSearchOptions,
 ): Promise<ScoredChunkId[]> {
-  if (!options.pgvector) return scanInProcess(db, t, vector, k, filter);
+  if (!options.pgvector) return options.exactCache.search(db, t, options.generation, vector, k, filter);
   const params = new Params();
   const q = params.add(`[${Array.from(vector).join(',')}]`);
   const where = await filterWhere(db, t, filter, params);
@@ -116,22 +120,4 @@ export async function vectorSearch(
   } finally {
     client.release();
   }
-}
-
-/** No pgvector: the filtered rows' float32 bytes, scored exactly by the embedded store's own scan. */
-async function scanInProcess(db: pg.Pool, t: Tables, vector: Float32Array, k: number, filter: Filter | undefined): Promise<ScoredChunkId[]> {
-  const params = new Params();
-  const where = await filterWhere(db, t, filter, params);
-  const { rows } = await db.query<{ id: string; data: Buffer }>(
-    `SELECT c.id, v.data FROM ${t.vectors} v JOIN ${t.chunks} c ON c.chunk_key = v.chunk_key JOIN ${t.documents} d ON d.doc_key = c.doc_key WHERE ${where}`,
-    params.values,
-  );
-  if (rows.length === 0) return [];
-  const index = new VectorIndex(vector.length);
-  for (const row of rows) {
-    const copy = new Uint8Array(row.data); // aligned copy of the bytes
-    const stored = new Float32Array(copy.buffer, 0, copy.byteLength / 4);
-    if (stored.length === vector.length) index.add(row.id, 0, stored);
-  }
-  return index.search(vector, k, null);
 }

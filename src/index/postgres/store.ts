@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL Store: documents, chunks, vectors and BM25 statistics in tables of one schema;
  * every write one transaction; keyword and vector search in SQL with the filter inside. Holds no
- * index in the process, so several processes on one database always answer from the same state.
+ * index in the process (bar, without pgvector, a copy of the vectors checked against the database's
+ * generation on every query), so several processes on one database answer from the same state.
  */
 import pg from 'pg';
 import { TailorError } from '../../core/errors.js';
@@ -11,6 +12,7 @@ import { analyze } from '../analyzer.js';
 import { DEFAULT_BM25_PARAMS, type Bm25Params } from '../bm25.js';
 import type { ChunkLookup, DocumentLookup, Store, StoreQuery, StoreQueryResult, StoreStats, StoreWrite, StoreWriteResult } from '../store.js';
 import { prepareWrite } from '../write.js';
+import { ExactVectorCache } from './exact-vectors.js';
 import { keywordSearch, vectorSearch } from './query.js';
 import { selectChunks, selectDocuments } from './rows.js';
 import { initialiseSchema, readMeta, tablesIn, toPgStoreError, type Tables } from './schema.js';
@@ -55,6 +57,7 @@ export function redactPostgresUrl(spec: string): string {
 
 export class PostgresStore implements Store {
   private closed = false;
+  private readonly exactVectors = new ExactVectorCache();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -118,7 +121,10 @@ export class PostgresStore implements Store {
         result.keyword = await keywordSearch(this.pool, this.t, analyze(query.text), query.k, query.filter, this.options.bm25);
       }
       if (query.vector !== undefined) {
-        const dims = Number((await readMeta(this.pool, this.t, 'vector_dims')) ?? 0);
+        const meta = new Map(
+          (await this.pool.query<{ key: string; value: string }>(`SELECT key, value FROM ${this.t.meta} WHERE key IN ('vector_dims', 'generation')`)).rows.map((r) => [r.key, r.value]),
+        );
+        const dims = Number(meta.get('vector_dims') ?? 0);
         if (dims > 0) {
           if (query.vector.length !== dims) {
             throw new TailorError(
@@ -127,7 +133,12 @@ export class PostgresStore implements Store {
               { details: { queryDimensions: query.vector.length, storeDimensions: dims } },
             );
           }
-          result.vector = await vectorSearch(this.pool, this.t, query.vector, query.k, query.filter, { pgvector: this.pgvector, ...this.options });
+          result.vector = await vectorSearch(this.pool, this.t, query.vector, query.k, query.filter, {
+            pgvector: this.pgvector,
+            ...this.options,
+            exactCache: this.exactVectors,
+            generation: Number(meta.get('generation') ?? 0),
+          });
         }
       }
       return result;
