@@ -11,4 +11,5 @@ export * from './tailor.js';
 export * from './workspace.js';
 export { createServer, createKeyStore } from './server/index.js';
 export { openHome, homeFromTailor, createHome, formatReceipt, type Home, type OpenHomeOptions, type ErasureReceipt } from './home/index.js';
+export { createStoreFromSpec, migrateStore, type MigrateResult } from './home/index.js';
 export * from './advise/index.js';

@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test';
+import { createServer, type AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
@@ -164,9 +165,16 @@ describe('uploaded originals', () => {
 describe('openHome', () => {
   test('chooses the store from configuration and refuses one it does not have', async () => {
     const dir = await tempDir('tailor-home-store-');
-    await assert.rejects(openHome({ home: join(dir, 'a'), env: { TAILOR_STORE: 'postgres://u:secret@db/tailor' }, cacheDir: join(dir, 'cache') }), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'INVALID_ARGUMENT');
-      assert.match(e.message, /PostgreSQL/);
+    // A PostgreSQL URL opens the Postgres store; with no server there it fails clearly, without the password.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    await assert.rejects(openHome({ home: join(dir, 'a'), env: { TAILOR_STORE: `postgres://u:secret@127.0.0.1:${port}/tailor` }, cacheDir: join(dir, 'cache') }), (e: Error & { code?: string }) => {
+      assert.equal(e.code, 'STORE_UNAVAILABLE');
+      assert.match(e.message, /Postgres/);
       assert.ok(!e.message.includes('secret'), 'the password is not echoed');
       return true;
     });

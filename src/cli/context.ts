@@ -17,6 +17,7 @@ export interface CliIo {
 
 export interface GlobalFlags {
   home?: string;
+  store?: string;
   verbose?: boolean;
   quiet?: boolean;
 }
@@ -50,6 +51,7 @@ export async function withWorkspace<T>(
     env: io.env,
     embedder: flags.embedder,
     llm: flags.llm,
+    store: flags.store,
     adapter: flags.adapter,
     allowErased: flags.allowErased,
     logger: loggerFor(io, flags),

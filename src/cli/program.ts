@@ -16,17 +16,19 @@ import { registerTrain } from './commands/train.js';
 import { registerAdapters } from './commands/adapters.js';
 import { registerArena } from './commands/arena.js';
 import { registerAdvise } from './commands/advise.js';
+import { registerStore } from './commands/store.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('tailor')
     .description('Make a language model know your documents: ingest, search, and answer with exact citations.')
     .option('--home <dir>', 'store directory (default: $TAILOR_HOME or ./.tailor)')
+    .option('--store <spec>', 'where documents live: sqlite (default) or postgres://user@host:5432/db[?schema=name]; remembered by the home (also $TAILOR_STORE)')
     .option('-v, --verbose', 'log every step to stderr')
     .option('-q, --quiet', 'no progress or logs on stderr')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  for (const register of [registerQuickstart, registerIngest, registerSync, registerForget, registerSearch, registerAsk, registerDocuments, registerEval, registerServe, registerKeys, registerDataset, registerTrain, registerAdapters, registerArena, registerAdvise]) {
+  for (const register of [registerQuickstart, registerIngest, registerSync, registerForget, registerSearch, registerAsk, registerDocuments, registerEval, registerServe, registerKeys, registerDataset, registerTrain, registerAdapters, registerArena, registerAdvise, registerStore]) {
     register(program, io);
   }
   return program;

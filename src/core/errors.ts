@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   LIMIT_EXCEEDED: { http: 413, exit: 4 },
 
   PORT_IN_USE: { http: 503, exit: 10 },
+
+  STORE_UNAVAILABLE: { http: 503, exit: 5 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -13,8 +13,9 @@ export interface WorkspaceConfig {
   fusion?: Partial<FusionOptions>;
   chunking?: ChunkOptions;
   /**
-   * Which store holds the documents: "sqlite" (the default: <home>/store.db). The seam for a
-   * server database (e.g. "postgres://…") later; an unknown spec is refused, never ignored.
+   * Which store holds the documents: "sqlite" (the default: <home>/store.db) or a PostgreSQL URL
+   * (postgres://user@host:5432/db[?schema=name]; keep the password in PGPASSWORD or ~/.pgpass rather
+   * than here). An unknown spec is refused, never ignored.
    */
   store?: string;
 }

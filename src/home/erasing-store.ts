@@ -26,6 +26,7 @@ export function createErasingStore(inner: Store, erase: Eraser): ErasingStore {
     doListDocuments: (l) => inner.doListDocuments(l),
     doStats: () => inner.doStats(),
     ...(inner.doReclaim ? { doReclaim: () => inner.doReclaim!() } : {}),
+    ...(inner.doGetVectors ? { doGetVectors: (ids: string[]) => inner.doGetVectors!(ids) } : {}),
     close: () => inner.close(),
     async doWrite(write) {
       const deletes = write.deletes ?? [];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { TailorError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Store } from '../index/store.js';
-import { createSqliteStore } from '../index/sqlite-store.js';
+import { createStoreFromSpec } from './store-spec.js';
 import { createChatModelFromSpec, createEmbedderFromSpec } from '../providers/spec.js';
 import { resolveAdapterForUse } from '../finetune/registry.js';
 import { createTailor, type Tailor } from '../tailor.js';
@@ -19,7 +19,7 @@ export interface OpenHomeOptions {
   /** Overrides for this run; an embedder change on a populated store is refused. */
   embedder?: string;
   llm?: string;
-  /** The store spec: "sqlite" (default). Also TAILOR_STORE, then config.json's `store`. */
+  /** The store spec: "sqlite" (default) or postgres://…; recorded in config.json. Else TAILOR_STORE, then config.json's `store`. */
   store?: string;
   logger?: Logger;
   /** A registered fine-tuned adapter (name) to apply to a gguf chat model. */
@@ -46,7 +46,7 @@ export async function openHome(options: OpenHomeOptions): Promise<Home> {
   const saved = await readConfig(options.home);
   const config: WorkspaceConfig = { ...DEFAULT_CONFIG, ...saved };
   const storeSpec = options.store ?? env.TAILOR_STORE ?? config.store ?? 'sqlite';
-  const store = await openStore(storeSpec, options.home, logger);
+  const store = await createStoreFromSpec(storeSpec, { home: options.home, logger });
   const owned: unknown[] = [];
   try {
     if (options.embedder && options.embedder !== config.embedder) {
@@ -60,7 +60,10 @@ export async function openHome(options: OpenHomeOptions): Promise<Home> {
       config.embedder = options.embedder;
     }
     if (options.llm) config.llm = options.llm;
-    if (!saved || options.embedder) await writeConfig(options.home, { ...config, llm: saved?.llm ?? DEFAULT_CONFIG.llm });
+    // A store chosen by flag belongs to the home from now on (TAILOR_STORE stays a per-run choice).
+    const newStore = options.store !== undefined && options.store !== saved?.store;
+    if (newStore) config.store = options.store;
+    if (!saved || options.embedder || newStore) await writeConfig(options.home, { ...config, llm: saved?.llm ?? DEFAULT_CONFIG.llm });
     const cacheDir = options.cacheDir ?? resolveCacheDir(env);
     const embedder = await createEmbedderFromSpec(config.embedder, { env, cacheDir, logger, notice: options.notice });
     owned.push(embedder);
@@ -84,16 +87,6 @@ export async function openHome(options: OpenHomeOptions): Promise<Home> {
     throw error;
   }
 }
-
-/** The seam where a server database joins: one spec, one Store. */
-async function openStore(spec: string, home: string, logger: Logger): Promise<Store> {
-  if (spec === 'sqlite') return createSqliteStore({ home, logger });
-  if (/^postgres(ql)?:\/\//i.test(spec)) {
-    throw new TailorError('INVALID_ARGUMENT', `This version of Tailor has no PostgreSQL store yet ("${spec.replace(/\/\/[^@/]*@/, '//…@')}"): leave the store setting out (or set it to "sqlite").`);
-  }
-  throw new TailorError('INVALID_ARGUMENT', `Unknown store "${spec}": use "sqlite" (set by --store, TAILOR_STORE or config.json's "store").`);
-}
-
 
 /** A Home over a Tailor someone else opened (tests, embedders of the library): it shares, not owns, the parts. */
 export function homeFromTailor(dir: string, tailor: Tailor, options: { logger?: Logger; traceCapacity?: number; traceFile?: boolean } = {}): Home {

@@ -13,8 +13,11 @@ import { readBm25Snapshot, removeStaleSnapshotTemps, writeBm25Snapshot } from '.
 import { contextTermsFor, documentContext, OPENING_CHARS, type DocumentContext } from './document-context.js';
 import { readMeta, writeMeta, type Db } from './schema.js';
 import { VectorIndex } from './vectors.js';
+import { HnswVectorIndex, type HnswOptions, type VectorSearchIndex } from './hnsw.js';
 
 export const SNAPSHOT_FILE = 'bm25.snapshot';
+/** The HNSW graph (usearch) and its sidecar (`.json`), written with the BM25 snapshot. */
+export const GRAPH_FILE = 'vectors.hnsw';
 
 export interface CommittedChange {
   removed: string[];
@@ -25,6 +28,8 @@ export interface MemoryIndexOptions {
   bm25?: Partial<Bm25Params>;
   /** Write a snapshot once this many chunks changed since the last one (and at least a quarter of the index). */
   snapshotAfterChanges: number;
+  /** The HNSW index over vectors (default on, exact below 20,000 vectors); false keeps the exact scan only. */
+  ann?: HnswOptions | false;
 }
 
 interface IndexableRow {
@@ -90,10 +95,11 @@ function contextCache(db: Db): (row: IndexableRow) => DocumentContext {
 export class MemoryIndexes {
   bm25!: Bm25Index;
   private bm25Generation = -1;
-  private vectors: VectorIndex | null = null;
+  private vectors: VectorSearchIndex | null = null;
   private vectorGeneration = -1;
   private changesSinceSnapshot = 0;
   private readonly snapshotFile: string;
+  private readonly graphFile: string;
   private generationsStatement: Statement | undefined;
 
   constructor(
@@ -104,6 +110,7 @@ export class MemoryIndexes {
     private readonly logger: Logger,
   ) {
     this.snapshotFile = path.join(home, SNAPSHOT_FILE);
+    this.graphFile = path.join(home, GRAPH_FILE);
   }
 
   get generation(): number {
@@ -187,7 +194,7 @@ export class MemoryIndexes {
   }
 
   /** The vector index at the current generation, loading it on first use; null when the store has no vectors. */
-  vectorIndex(): VectorIndex | null {
+  vectorIndex(): VectorSearchIndex | null {
     this.catchUp();
     if (this.vectors === null) this.loadVectors();
     return this.vectors;
@@ -208,6 +215,13 @@ export class MemoryIndexes {
       analyzerVersion: ANALYZER_VERSION,
     });
     this.changesSinceSnapshot = 0;
+    if (this.vectors instanceof HnswVectorIndex && this.vectorGeneration === generation) {
+      try {
+        this.vectors.save(this.graphFile, { storeId: this.storeId, generation });
+      } catch (error) {
+        this.logger.log('warn', 'Could not write the vector graph; it will be rebuilt when next needed', { error: (error as Error).message });
+      }
+    }
     try {
       this.db.transaction(() => {
         const prunedThrough = Number(readMeta(this.db, 'changes_pruned_through') ?? 0);
@@ -273,8 +287,17 @@ export class MemoryIndexes {
       for (const row of rows) index.add(row.id, row.doc_key, blobToVector(row.data));
       return this.readGenerations().generation;
     })();
-    this.vectors = index;
     this.vectorGeneration = generation;
+    if (this.options.ann === false) {
+      this.vectors = index;
+      return;
+    }
+    const ann = new HnswVectorIndex(index, this.options.ann ?? {});
+    // A graph saved at this generation is used as is; any other is rebuilt on the first search that needs it.
+    if (index.liveCount >= ann.exactBelow && ann.load(this.graphFile, { storeId: this.storeId, generation })) {
+      this.logger.log('debug', 'Vector graph loaded', { vectors: index.liveCount, generation });
+    }
+    this.vectors = ann;
   }
 
   private replayVectors(since: number): void {

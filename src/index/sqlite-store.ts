@@ -9,7 +9,8 @@ import type { Chunk, DocumentRecord, DocumentSummary, Filter } from '../core/typ
 import { analyze } from './analyzer.js';
 import type { Bm25Params } from './bm25.js';
 import { filterToSql, isEmptyFilter } from './filter-sql.js';
-import { MemoryIndexes, SNAPSHOT_FILE } from './memory-indexes.js';
+import { GRAPH_FILE, MemoryIndexes, SNAPSHOT_FILE } from './memory-indexes.js';
+import type { HnswOptions } from './hnsw.js';
 import { selectChunks, selectDocuments } from './rows.js';
 import { DATABASE_FILE, openDatabase, readMeta, toStoreError, type Db } from './schema.js';
 import type {
@@ -32,6 +33,8 @@ export interface SqliteStoreOptions {
   bm25?: Partial<Bm25Params>;
   /** Chunks changed before a BM25 snapshot is written outside close() (default 50,000). */
   snapshotAfterChanges?: number;
+  /** HNSW over vectors for large stores (default: on, exact scan below 20,000 vectors); false: exact scan always. */
+  ann?: HnswOptions | false;
 }
 
 const ALLOWED_CACHE_SIZE = 32;
@@ -59,7 +62,7 @@ export class SqliteStore implements Store {
         db,
         options.home,
         storeId,
-        { bm25: options.bm25, snapshotAfterChanges: options.snapshotAfterChanges ?? 50_000 },
+        { bm25: options.bm25, snapshotAfterChanges: options.snapshotAfterChanges ?? 50_000, ann: options.ann },
         logger,
       );
       indexes.open();
@@ -153,7 +156,18 @@ export class SqliteStore implements Store {
     this.assertOpen();
     this.read(() => this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)'));
     this.indexes.writeSnapshot();
-    return { files: [this.file, this.file + '-wal', path.join(path.dirname(this.file), SNAPSHOT_FILE)] };
+    return { files: [this.file, this.file + '-wal', path.join(path.dirname(this.file), SNAPSHOT_FILE), path.join(path.dirname(this.file), GRAPH_FILE)] };
+  }
+
+  async doGetVectors(chunkIds: string[]): Promise<Map<string, Float32Array>> {
+    this.assertOpen();
+    const rows = this.read(
+      () =>
+        this.db
+          .prepare('SELECT c.id, v.data FROM vectors v JOIN chunks c ON c.chunk_key = v.chunk_key WHERE c.id IN (SELECT value FROM json_each(?))')
+          .all(JSON.stringify(chunkIds)) as Array<{ id: string; data: Buffer }>,
+    );
+    return new Map(rows.map((row) => [row.id, new Float32Array(new Uint8Array(row.data).buffer)]));
   }
 
   /** Writes the BM25 snapshot now (close() does this too). */

@@ -91,6 +91,8 @@ export interface Store {
    * (write-ahead log, free pages, index snapshots). Optional; stores without such files omit it.
    */
   doReclaim?(): Promise<ReclaimResult>;
+  /** The stored vectors of these chunks, for copying a store (`tailor store migrate`); chunks without one are absent. */
+  doGetVectors?(chunkIds: string[]): Promise<Map<string, Float32Array>>;
   close(): Promise<void>;
 }
 

@@ -82,6 +82,15 @@ export class VectorIndex {
     return true;
   }
 
+  /** Every live row as (chunk id, document key, unit vector view); the views are only valid during the call. */
+  forEachLive(fn: (chunkId: string, docKey: number, unit: Float32Array) => void): void {
+    const dims = this.dimensions;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      if (this.dead[slot] !== 0) continue;
+      fn(this.chunkIds[slot], this.docKeys[slot], this.matrix.subarray(slot * dims, (slot + 1) * dims));
+    }
+  }
+
   /** Top `k` by cosine; `allowedDocs` (by docKey) is applied inside the scan. */
   search(query: Float32Array, k: number, allowedDocs: Uint8Array | null = null): VectorHit[] {
     if (query.length !== this.dimensions) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.js';
-import { createSqliteStore } from '../../index/sqlite-store.js';
+import { createStoreFromSpec, resolveStoreSpec } from '../../home/store-spec.js';
 import { parsePiiKinds } from '../../ingest/redact.js';
 import { createChatModelFromSpec } from '../../providers/spec.js';
 import { resolveCacheDir, resolveHome } from '../../workspace.js';
@@ -107,7 +107,7 @@ export function registerDataset(program: Command, io: CliIo): void {
       const logger = loggerFor(io, all);
       const chatModel = flags.llm ? await createChatModelFromSpec(flags.llm, { env: io.env, cacheDir: resolveCacheDir(io.env), logger, cwd: io.cwd }) : undefined;
       if (flags.llm && !chatModel) throw new TailorError('INVALID_ARGUMENT', `--llm ${flags.llm} cannot write questions; give a model (openai:<model>, openai-compatible:<model>@<url>, gguf:<path>) or leave --llm out for the offline generator.`);
-      const store = await createSqliteStore({ home, logger });
+      const store = await createStoreFromSpec(await resolveStoreSpec(home, all.store, io.env), { home, logger });
       try {
         const progress = progressFor(io, all);
         const built = await buildFromCollection({

@@ -41,7 +41,7 @@ export function registerServe(program: Command, io: CliIo): void {
       const global = globalFlags(command);
       const logger = loggerFor(io, { ...global, verbose: global.verbose });
       const home = resolveHome(global.home, io.env, io.cwd);
-      const workspace = await openWorkspace({ home, env: io.env, llm: flags.llm, logger, cacheDir: resolveCacheDir(io.env), traceFile: flags.traceFile });
+      const workspace = await openWorkspace({ home, env: io.env, store: global.store, llm: flags.llm, logger, cacheDir: resolveCacheDir(io.env), traceFile: flags.traceFile });
       const { tailor } = workspace;
       const { store, embedder, chatModel } = tailor;
       const server = createServer({

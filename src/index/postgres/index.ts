@@ -1,0 +1,1 @@
+export { createPostgresStore, PostgresStore, parsePostgresSpec, redactPostgresUrl, type PostgresStoreOptions } from './store.js';

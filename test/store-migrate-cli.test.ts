@@ -1,0 +1,64 @@
+/** The built `tailor` on a PostgreSQL store: --store per home, and `store migrate` there and back. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { builtCli } from './helpers/built-cli.js';
+import { postgresSkipReason, startPostgresCluster, type TestServer } from './helpers/postgres.js';
+import { tempDir } from './helpers/temp.js';
+
+const skip = postgresSkipReason() ?? undefined;
+if (skip) console.log(`# skipped: ${skip}`);
+const MARKER = 'dist/cli/commands/store.js';
+
+describe('tailor with a PostgreSQL store (built CLI)', { skip }, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startPostgresCluster();
+  });
+  after(() => server?.stop());
+
+  test('--store postgres://… is remembered by the home; ingest and search run on Postgres', async () => {
+    const home = await tempDir('tailor-pg-home-');
+    const url = `${server.url}?schema=direct`;
+    const ingest = builtCli(['--home', home, '--store', url, 'ingest', 'samples/handbook', '--json'], { marker: MARKER });
+    assert.equal(ingest.code, 0, ingest.stderr);
+    assert.equal(JSON.parse(await readFile(join(home, 'config.json'), 'utf8')).store, url);
+    // No --store now: the home's config chooses Postgres, and nothing went to a local store.db.
+    const search = builtCli(['--home', home, 'search', 'remote work equipment', '--json'], { marker: MARKER });
+    assert.equal(search.code, 0, search.stderr);
+    assert.ok(JSON.parse(search.stdout).results.length > 0, search.stdout);
+    const docs = builtCli(['--home', home, 'documents', '--json'], { marker: MARKER });
+    assert.equal(docs.code, 0, docs.stderr);
+    assert.match(docs.stdout, /travel-policy\.md/);
+  });
+
+  test('store migrate copies an embedded home to Postgres, verifies the counts, switches the home, and copies back', async () => {
+    const home = await tempDir('tailor-migrate-');
+    assert.equal(builtCli(['--home', home, 'ingest', 'samples/handbook'], { marker: MARKER }).code, 0);
+    const before = builtCli(['--home', home, 'search', 'warranty period', '--json'], { marker: MARKER });
+    const url = `${server.url}?schema=migrated`;
+    const migrate = builtCli(['--home', home, 'store', 'migrate', '--to', url, '--json'], { marker: MARKER });
+    assert.equal(migrate.code, 0, migrate.stderr);
+    const result = JSON.parse(migrate.stdout);
+    assert.equal(result.verified, true);
+    assert.equal(result.switched, true);
+    assert.ok(result.documents >= 7 && result.chunks >= result.documents && result.vectors === result.chunks, migrate.stdout);
+    assert.equal(JSON.parse(await readFile(join(home, 'config.json'), 'utf8')).store, url);
+    // The same passages, now served from Postgres.
+    const afterMigrate = builtCli(['--home', home, 'search', 'warranty period', '--json'], { marker: MARKER });
+    assert.equal(afterMigrate.code, 0, afterMigrate.stderr);
+    const ids = (out: string) => (JSON.parse(out).results as Array<{ chunk: { id: string } }>).map((r) => r.chunk.id);
+    assert.ok(ids(before.stdout).length > 0);
+    assert.deepEqual(ids(afterMigrate.stdout), ids(before.stdout));
+    // Into a non-empty store is refused, and loses nothing.
+    const again = builtCli(['--home', home, '--store', 'sqlite', 'store', 'migrate', '--to', url, '--no-switch'], { marker: MARKER });
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already holds \d+ documents/);
+    // And back, into a fresh directory.
+    const back = await tempDir('tailor-migrate-back-');
+    const reverse = builtCli(['--home', home, 'store', 'migrate', '--to', back, '--json'], { marker: MARKER });
+    assert.equal(reverse.code, 0, reverse.stderr);
+    assert.deepEqual([JSON.parse(reverse.stdout).documents, JSON.parse(reverse.stdout).chunks, JSON.parse(reverse.stdout).switched], [result.documents, result.chunks, false]);
+  });
+});
