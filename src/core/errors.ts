@@ -28,9 +28,7 @@ export const ERROR_CODES = {
   INTERNAL: { http: 500, exit: 1 },
   UNSUPPORTED_MEDIA_TYPE: { http: 415, exit: 2 },
   LIMIT_EXCEEDED: { http: 413, exit: 4 },
-
   PORT_IN_USE: { http: 503, exit: 10 },
-
   STORE_UNAVAILABLE: { http: 503, exit: 5 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 

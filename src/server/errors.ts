@@ -33,9 +33,7 @@ const OPENAI_TYPES: Record<ErrorCode, string> = {
   INTERNAL: 'server_error',
   UNSUPPORTED_MEDIA_TYPE: 'invalid_request_error',
   LIMIT_EXCEEDED: 'invalid_request_error',
-
   PORT_IN_USE: 'server_error',
-
   STORE_UNAVAILABLE: 'server_error',
 };
 
