@@ -89,6 +89,11 @@ function armsTable(run: ArenaRun, best: ReturnType<typeof bestArm>): HTMLElement
   );
 }
 
+/** Freshness is stored as the share of changed facts answered with the new (or old) value. */
+function share(value: number): string {
+  return `${Math.round(value * 100)}%`;
+}
+
 function freshnessTable(run: ArenaRun): HTMLElement | null {
   if (!run.freshness?.arms?.length) return null;
   return h(
@@ -98,12 +103,12 @@ function freshnessTable(run: ArenaRun): HTMLElement | null {
       'table',
       { class: 'arena-freshness' },
       h('caption', {}, `Freshness: ${run.freshness.facts} facts changed, then asked again`),
-      h('thead', {}, h('tr', {}, ...['Arm', 'Fresh', 'Stale', 'Time to fresh', 'How'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ...['Arm', 'New value', 'Old value', 'Time to fresh', 'How'].map((t) => h('th', { scope: 'col' }, t)))),
       h(
         'tbody',
         {},
         ...run.freshness.arms.map((f) =>
-          h('tr', { 'data-arm': f.name }, h('th', { scope: 'row' }, f.name), h('td', { class: 'num' }, String(f.fresh)), h('td', { class: 'num' }, String(f.stale)), h('td', { class: 'num' }, f.secondsToFresh === null ? '–' : `${f.secondsToFresh.toFixed(1)} s`), h('td', {}, f.how)),
+          h('tr', { 'data-arm': f.name }, h('th', { scope: 'row' }, f.name), h('td', { class: 'num' }, share(f.fresh)), h('td', { class: 'num' }, share(f.stale)), h('td', { class: 'num' }, f.secondsToFresh === null ? '–' : `${f.secondsToFresh.toFixed(1)} s`), h('td', {}, f.how)),
         ),
       ),
     ),
