@@ -42,8 +42,10 @@ export async function withWorkspace<T>(
   options: { mustExist?: boolean } = {},
 ): Promise<T> {
   const home = resolveHome(flags.home, io.env, io.cwd);
-  // Commands that only read must not turn a mistyped --home into a new, empty store.
-  if (options.mustExist && !existsSync(join(home, DATABASE_FILE))) {
+  // Commands that only read must not turn a mistyped --home into a new, empty store. A home whose
+  // config.json names another store (PostgreSQL) has no store.db, and an explicit --store says where it is.
+  const homeExists = existsSync(join(home, DATABASE_FILE)) || existsSync(join(home, 'config.json')) || flags.store !== undefined;
+  if (options.mustExist && !homeExists) {
     throw new TailorError('NOT_FOUND', `No Tailor store exists at ${home}. Check --home (or TAILOR_HOME), or create one with \`tailor ingest <path> --home ${home}\`.`, { details: { home } });
   }
   const workspace = await openWorkspace({
