@@ -99,6 +99,18 @@ function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/**
+ * A refused body this large (or of unknown length) is not worth reading to its end: the connection is
+ * dropped. A smaller one is read and discarded, so the client, still sending, gets the refusal rather
+ * than a broken pipe.
+ */
+const DRAIN_REFUSED_UP_TO = 1024 * 1024;
+
+function notWorthDraining(headers: Headers): boolean {
+  if (headers.has('transfer-encoding')) return true;
+  return Number(headers.get('content-length') ?? 0) > DRAIN_REFUSED_UP_TO;
+}
+
 function hasBody(headers: Headers): boolean {
   const length = headers.get('content-length');
   return headers.has('transfer-encoding') || (length !== null && length.trim() !== '0');
@@ -155,7 +167,6 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
       headers = c.res.headers;
       apply();
     }
-    // The unread rest of a refused body is not worth draining: drop the connection.
-    if ((c.res.status === 413 || c.res.status === 415) && hasBody(c.req.raw.headers)) headers.set('Connection', 'close');
+    if ((c.res.status === 413 || c.res.status === 415) && notWorthDraining(c.req.raw.headers)) headers.set('Connection', 'close');
   };
 }

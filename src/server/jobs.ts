@@ -17,6 +17,8 @@ export interface JobView {
   report?: IngestReport;
   error?: { code: string; message: string };
   createdAt: string;
+  /** Submission order within a home: jobs made in the same millisecond still resume in order. */
+  seq?: number;
   finishedAt?: string;
 }
 
@@ -99,6 +101,7 @@ export function createJobQueue(options: {
   const reserved = new Map<string, number>();
   let tail: Promise<unknown> = Promise.resolve();
   let stopping = false;
+  let lastSeq = 0;
   const shutdown = new AbortController();
   let running: Promise<unknown> = Promise.resolve();
 
@@ -226,7 +229,7 @@ export function createJobQueue(options: {
           if (!held) throw new TailorError('INTERNAL', 'A queue slot was used twice.');
           release();
           forgetExpired();
-          const view: JobView = { id: 'job_' + randomBytes(8).toString('hex'), kind, collection: spec.collection, state: 'queued', done: 0, total, files: [], createdAt: new Date(now()).toISOString() };
+          const view: JobView = { id: 'job_' + randomBytes(8).toString('hex'), kind, collection: spec.collection, state: 'queued', done: 0, total, files: [], createdAt: new Date(now()).toISOString(), seq: ++lastSeq };
           const entry: Entry = { view, owner, spec };
           entries.set(view.id, entry);
           persist(entry);
@@ -255,10 +258,11 @@ export function createJobQueue(options: {
         if (entries.has(entry.view.id)) continue;
         entries.set(entry.view.id, entry);
         loaded.push(entry);
+        lastSeq = Math.max(lastSeq, entry.view.seq ?? 0);
       }
       forgetExpired();
       trimMemory();
-      const unfinished = loaded.filter((e) => entries.has(e.view.id) && !e.view.finishedAt).sort((a, b) => a.view.createdAt.localeCompare(b.view.createdAt));
+      const unfinished = loaded.filter((e) => entries.has(e.view.id) && !e.view.finishedAt).sort((a, b) => a.view.createdAt.localeCompare(b.view.createdAt) || (a.view.seq ?? 0) - (b.view.seq ?? 0));
       for (const entry of unfinished) {
         entry.view.state = 'queued';
         enqueue(entry);
