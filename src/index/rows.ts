@@ -100,7 +100,8 @@ export function rowToSummary(row: DocumentRow): DocumentSummary {
   return summary;
 }
 
-function rowToChunk(row: Record<string, unknown>, document: DocumentSummary): Chunk {
+/** A chunk row (same column names in the SQLite and the PostgreSQL store) as a Chunk. */
+export function rowToChunk(row: Record<string, unknown>, document: DocumentSummary): Chunk {
   const chunk: Chunk = {
     id: row.chunk_id as string,
     documentId: document.id,

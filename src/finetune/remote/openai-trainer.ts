@@ -7,6 +7,7 @@ import type { CallResult, FetchFunction } from '../../providers/types.js';
 import { writeFileAtomic } from '../../io/atomic-file.js';
 import type { Trainer, TrainOptions, TrainResult } from '../trainer.js';
 import { toTailorApiError } from './errors.js';
+import { sleep } from './http.js';
 
 export interface OpenAIFineTuneSettings {
   apiKey?: string;
@@ -42,18 +43,6 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 function jsonl(examples: TrainOptions['train']): Buffer {
   return Buffer.from(examples.map((e) => JSON.stringify({ messages: e.messages })).join('\n') + '\n');
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**

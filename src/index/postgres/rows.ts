@@ -1,7 +1,7 @@
 /** The read queries behind doGetChunks / doListDocuments, with the embedded store's row mapping and order. */
 import type pg from 'pg';
 import type { Chunk, DocumentRecord, DocumentSummary } from '../../core/types.js';
-import { rowToSummary, type DocumentRow } from '../rows.js';
+import { rowToChunk, rowToSummary, type DocumentRow } from '../rows.js';
 import type { ChunkLookup, DocumentLookup } from '../store.js';
 import { filterWhere, Params } from './filter.js';
 import type { Tables } from './schema.js';
@@ -14,23 +14,6 @@ const CHUNK_COLUMNS =
 /** bigint columns arrive as strings from pg; sizes fit a double. */
 function summaryOf(row: Record<string, unknown>): DocumentSummary {
   return rowToSummary({ ...(row as unknown as DocumentRow), size_bytes: Number(row.size_bytes) });
-}
-
-function chunkOf(row: Record<string, unknown>, document: DocumentSummary): Chunk {
-  const chunk: Chunk = {
-    id: row.chunk_id as string,
-    documentId: document.id,
-    collection: document.collection,
-    ordinal: row.ordinal as number,
-    text: row.chunk_text as string,
-    start: row.start_offset as number,
-    end: row.end_offset as number,
-    headingPath: JSON.parse(row.heading_path as string) as string[],
-    tokenCount: row.token_count as number,
-    textHash: row.text_hash as string,
-  };
-  if (row.page !== null) chunk.page = row.page as number;
-  return chunk;
 }
 
 export async function selectChunks(db: pg.Pool, t: Tables, lookup: ChunkLookup): Promise<Array<{ chunk: Chunk; document: DocumentSummary }>> {
@@ -52,7 +35,7 @@ export async function selectChunks(db: pg.Pool, t: Tables, lookup: ChunkLookup):
       document = summaryOf(row);
       summaries.set(docKey, document);
     }
-    return { chunk: chunkOf(row, document), document };
+    return { chunk: rowToChunk(row, document), document };
   });
   if (lookup.ids === undefined) return results;
   const byId = new Map(results.map((r) => [r.chunk.id, r]));
