@@ -170,7 +170,7 @@ if (only.has('vectors')) {
     return s;
   };
   for (const withIdf of [false, true]) {
-    const embedder = createWordVectorEmbedder({ cacheDir: resolveCacheDir(process.env), ...(withIdf ? { idf: wordIdf } : {}) });
+    const embedder = createWordVectorEmbedder({ ...(withIdf ? { idf: wordIdf } : {}) });
     const docVectors = new Map<string, Float32Array>();
     for (let i = 0; i < docs.length; i += 500) {
       const batch = docs.slice(i, i + 500);
@@ -196,7 +196,7 @@ if (only.has('vectors')) {
 }
 
 if (only.has('soft')) {
-  const embedder = createWordVectorEmbedder({ cacheDir: resolveCacheDir(process.env) });
+  const embedder = createWordVectorEmbedder({});
   const wordsOf = new Map<string, Set<string>>();
   const wordDf = new Map<string, number>();
   for (const d of docs) {

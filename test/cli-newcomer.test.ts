@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -53,17 +53,28 @@ describe('built tailor: flags and help', () => {
   });
 });
 
-describe('built tailor: one-time work says what it is doing', () => {
-  test('the first ingest with a new cache announces deriving the word-vector table; the next does not', async () => {
+describe('built tailor: no hidden setup step; optional backends name the command that adds them', () => {
+  test('the first ingest needs no one-time derivation: the word vectors ship ready', async () => {
     const dir = await tempDir();
-    const env = { TAILOR_CACHE: join(dir, 'cache') };
-    const first = tailor(['ingest', join(ROOT, 'samples', 'handbook'), '--home', join(dir, 'a')], env);
+    const cache = join(dir, 'cache');
+    const first = tailor(['ingest', join(ROOT, 'samples', 'handbook'), '--home', join(dir, 'a')], { TAILOR_CACHE: cache });
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stderr, /One-time setup: deriving the word-vector table .* \(about 10 s; later runs reuse it\)/);
-    assert.match(first.stderr, /Word-vector table ready \(\d+\.\d s\)\./);
-    const second = tailor(['ingest', join(ROOT, 'samples', 'handbook'), '--home', join(dir, 'b')], env);
-    assert.equal(second.code, 0, second.stderr);
-    assert.doesNotMatch(second.stderr, /One-time setup/);
+    assert.doesNotMatch(first.stderr, /One-time|deriving/i);
+    assert.ok(!existsSync(cache) || readdirSync(cache).length === 0, 'nothing derived into the cache');
+  });
+
+  test('an onnx: embedder without transformers.js installed says: npm install @huggingface/transformers@3.8.1', async () => {
+    const dir = await tempDir();
+    const model = join(dir, 'onnx-model');
+    mkdirSync(join(model, 'onnx'), { recursive: true });
+    writeFileSync(join(model, 'config.json'), JSON.stringify({ hidden_size: 8 }));
+    writeFileSync(join(model, 'tokenizer.json'), '{}');
+    writeFileSync(join(model, 'onnx', 'model.onnx'), 'not an ONNX graph');
+    const run = tailor(['ingest', join(ROOT, 'samples', 'handbook'), '--home', join(dir, 'home'), '--embedder', `onnx:${model}`]);
+    assert.equal(run.code, 7, run.stderr);
+    const installed = await import('@huggingface/transformers' as string).then(() => true, () => false);
+    if (installed) assert.match(run.stderr, /MODEL_LOAD_FAILED/);
+    else assert.match(run.stderr, /BACKEND_NOT_INSTALLED.*npm install @huggingface\/transformers@3\.8\.1/s);
   });
 });
 

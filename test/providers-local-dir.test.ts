@@ -7,6 +7,7 @@ import { model2vecTestDir } from './helpers/model2vec-fixture.js';
 import { TailorError } from '../src/core/errors.js';
 import { createModel2VecEmbedder, createTransformersEmbedder, parseSafetensors } from '../src/providers/local-dir/index.js';
 import { tensorToFloat32, tensorToInt32 } from '../src/providers/local-dir/safetensors.js';
+import { importTransformers } from '../src/providers/local-dir/model-dir.js';
 import { cosineSimilarity } from '../src/providers/shared/vectors.js';
 
 const MODEL2VEC = model2vecTestDir();
@@ -125,10 +126,24 @@ describe('transformers.js (ONNX) embedder: failure paths', () => {
     assert.throws(() => createTransformersEmbedder({ modelDir: MODEL2VEC }), failsWith('MODEL_LOAD_FAILED', 'onnx/model.onnx', 'optimum-cli'));
   });
 
-  test('a hub id with remote loading off fails at load, offline, with a hint', async () => {
+  test('a hub id with remote loading off fails at load, offline, with a hint (or names the install command)', async () => {
     const embedder = createTransformersEmbedder({ modelId: 'Xenova/all-MiniLM-L6-v2', cacheDir: join(tmp, 'hf-cache') });
     assert.equal(embedder.dimensions, 0);
-    await assert.rejects(embedder.doEmbed({ values: ['x'] }), failsWith('MODEL_LOAD_FAILED', 'Xenova/all-MiniLM-L6-v2', 'allowRemote'));
+    // transformers.js is an optional backend: CI installs it, a default install does not have it.
+    const installed = await import('@huggingface/transformers' as string).then(() => true, () => false);
+    await assert.rejects(
+      embedder.doEmbed({ values: ['x'] }),
+      installed
+        ? failsWith('MODEL_LOAD_FAILED', 'Xenova/all-MiniLM-L6-v2', 'allowRemote')
+        : failsWith('BACKEND_NOT_INSTALLED', 'npm install @huggingface/transformers@3.8.1'),
+    );
+  });
+
+  test('an optional backend that is not installed names the one command that adds it', async () => {
+    const absent = (name: string) => import(`${name}-not-installed-here`);
+    await assert.rejects(importTransformers(absent), failsWith('BACKEND_NOT_INSTALLED', 'npm install @huggingface/transformers@3.8.1', 'ONNX'));
+    const broken = () => Promise.reject(new Error('native binding failed'));
+    await assert.rejects(importTransformers(broken), failsWith('MODEL_LOAD_FAILED', 'native binding failed'));
   });
 
   test('exactly one of modelDir and modelId is required', () => {

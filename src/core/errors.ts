@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   LIMIT_EXCEEDED: { http: 413, exit: 4 },
   PORT_IN_USE: { http: 503, exit: 10 },
   STORE_UNAVAILABLE: { http: 503, exit: 5 },
+  BACKEND_NOT_INSTALLED: { http: 501, exit: 7 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -40,10 +40,10 @@ export const EMBEDDER_SPEC_FORMS = [
 export interface ProviderSpecOptions {
   /** Environment variables (passed in, never read globally): OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_COMPATIBLE_API_KEY. */
   env: Record<string, string | undefined>;
-  /** Where providers may keep caches (word-vector cache, downloaded ONNX models). */
+  /** Where providers may keep caches (downloaded ONNX models). */
   cacheDir: string;
   logger?: Logger;
-  /** Told, in one line, about one-time work that takes seconds (e.g. deriving the word-vector table). */
+  /** Told, in one line, about one-time work that takes seconds (e.g. loading a large local model). */
   notice?: (line: string) => void;
   fetch?: FetchFunction;
   /** Relative model paths resolve against this; default the process's working directory. */
@@ -187,7 +187,7 @@ export async function createEmbedderFromSpec(spec: string, options: ProviderSpec
     case 'none':
       return undefined;
     case 'words':
-      return createWordVectorEmbedder({ cacheDir: options.cacheDir, logger, notice: options.notice });
+      return createWordVectorEmbedder({ logger });
     case 'openai':
       return createOpenAICompatibleEmbedder({ ...openaiSettings(options, `Embedder "${spec}"`), model: parsed.model });
     case 'openai-compatible':

@@ -35,6 +35,7 @@ const OPENAI_TYPES: Record<ErrorCode, string> = {
   LIMIT_EXCEEDED: 'invalid_request_error',
   PORT_IN_USE: 'server_error',
   STORE_UNAVAILABLE: 'server_error',
+  BACKEND_NOT_INSTALLED: 'server_error',
 };
 
 export interface ErrorBody {

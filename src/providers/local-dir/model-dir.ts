@@ -33,14 +33,35 @@ export function readJsonFile(path: string): Record<string, unknown> {
   }
 }
 
-export type NodeTransformers = typeof import('@huggingface/transformers');
+/** The package behind `onnx:` embedders: an optional peer dependency, installed on demand. */
+export const TRANSFORMERS_PACKAGE = '@huggingface/transformers@3.8.1';
 
-export async function importTransformers(): Promise<NodeTransformers> {
+/** The part of transformers.js Tailor calls; declared here so Tailor builds without the package. */
+export interface FeatureExtractor {
+  (texts: string[], options: { pooling: 'mean' | 'cls'; normalize: boolean }): Promise<{ dims: number[]; data: ArrayLike<number> }>;
+  dispose(): Promise<unknown>;
+}
+export interface NodeTransformers {
+  pipeline(task: 'feature-extraction', model: string, options: Record<string, unknown>): Promise<FeatureExtractor>;
+}
+
+/**
+ * transformers.js brings ONNX Runtime (about 350 MB), which only `onnx:` embedders need, so it
+ * is not in the default install; a spec that needs it says how to add it.
+ */
+export async function importTransformers(importer: (name: string) => Promise<unknown> = (name) => import(name)): Promise<NodeTransformers> {
+  const name = TRANSFORMERS_PACKAGE.slice(0, TRANSFORMERS_PACKAGE.lastIndexOf('@'));
   try {
-    return await import('@huggingface/transformers');
+    return (await importer(name)) as NodeTransformers;
   } catch (error) {
-    throw new TailorError('MODEL_LOAD_FAILED', `The @huggingface/transformers package could not be loaded: ${(error as Error).message}`, {
-      cause: error,
-    });
+    const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(name);
+    throw new TailorError(
+      missing ? 'BACKEND_NOT_INSTALLED' : 'MODEL_LOAD_FAILED',
+      missing
+        ? `ONNX embedders need ${name}, which the default install leaves out (it brings ONNX Runtime, about 350 MB). ` +
+            `Install it beside Tailor with: npm install ${TRANSFORMERS_PACKAGE}`
+        : `The ${name} package could not be loaded: ${(error as Error).message}`,
+      { cause: error, details: { package: TRANSFORMERS_PACKAGE } },
+    );
   }
 }

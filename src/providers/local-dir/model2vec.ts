@@ -1,11 +1,11 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { PreTrainedTokenizer } from '@huggingface/transformers';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { TailorError } from '../../core/errors.js';
 import type { CallResult, EmbedOptions, Embedder } from '../types.js';
 import { throwIfAborted } from '../shared/abort.js';
 import { l2NormalizeInPlace } from '../shared/vectors.js';
-import { assertModelDir, importTransformers, readJsonFile } from './model-dir.js';
+import { assertModelDir, readJsonFile } from './model-dir.js';
 import { type SafetensorsFile, readSafetensors, tensorToFloat32, tensorToInt32 } from './safetensors.js';
 
 export interface Model2VecEmbedderSettings {
@@ -22,7 +22,7 @@ export interface Model2VecEmbedder extends Embedder {
 }
 
 interface Loaded {
-  tokenizer: PreTrainedTokenizer;
+  tokenizer: Tokenizer;
   unkId: number | undefined;
   /** rows × dimensions */
   table: Float32Array;
@@ -38,7 +38,8 @@ const EMBEDDING_TENSORS = ['embeddings', 'embedding.weight'];
 /**
  * model2vec static embeddings: tokenise, look up each token's vector (through `mapping` and
  * scaled by `weights` when the vocabulary is quantised), mean-pool, L2-normalise. Tokenising
- * uses @huggingface/transformers strictly offline from the directory's tokenizer.json.
+ * uses @huggingface/tokenizers (the tokenizers of transformers.js, without its ONNX runtime)
+ * on the directory's tokenizer.json; nothing is fetched.
  * Texts with no known token embed as the zero vector.
  */
 export function createModel2VecEmbedder(settings: Model2VecEmbedderSettings): Model2VecEmbedder {
@@ -70,8 +71,8 @@ export function createModel2VecEmbedder(settings: Model2VecEmbedderSettings): Mo
       const model = await load();
       let inputTokens = 0;
       const embeddings = options.values.map((text) => {
-        let ids = model.tokenizer.encode(text, { add_special_tokens: false });
-        if (model.unkId !== undefined) ids = ids.filter((id) => id !== model.unkId);
+        let ids = model.tokenizer.encode(text, { add_special_tokens: false }).ids;
+        if (model.unkId !== undefined) ids = ids.filter((id: number) => id !== model.unkId);
         ids = ids.slice(0, maxTokens);
         inputTokens += ids.length;
         return pool(ids, model, dimensions, normalize);
@@ -112,10 +113,10 @@ async function loadModel(dir: string): Promise<Loaded> {
   }
   const vocabularySize = mapping?.length ?? weights?.length ?? rows;
 
-  const { AutoTokenizer } = await importTransformers();
-  let tokenizer: PreTrainedTokenizer;
+  let tokenizer: Tokenizer;
   try {
-    tokenizer = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
+    const configPath = join(dir, 'tokenizer_config.json');
+    tokenizer = new Tokenizer(readJsonFile(join(dir, 'tokenizer.json')), existsSync(configPath) ? readJsonFile(configPath) : {});
   } catch (error) {
     throw new TailorError('MODEL_LOAD_FAILED', `Cannot load the tokenizer in ${dir}: ${(error as Error).message}`, {
       cause: error,

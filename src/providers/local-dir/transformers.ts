@@ -1,13 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import { TailorError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
 import type { CallResult, EmbedOptions, Embedder } from '../types.js';
 import { throwIfAborted } from '../shared/abort.js';
 import { l2NormalizeInPlace } from '../shared/vectors.js';
-import { assertModelDir, importTransformers, readJsonFile } from './model-dir.js';
+import { type FeatureExtractor, assertModelDir, importTransformers, readJsonFile } from './model-dir.js';
 
 export interface TransformersEmbedderSettings {
   /** A local model directory (config.json, tokenizer.json, onnx/model*.onnx). */
@@ -61,9 +60,9 @@ export function createTransformersEmbedder(settings: TransformersEmbedderSetting
   const target = dir ?? settings.modelId!;
   const what = `ONNX embedder ${target}`;
   const batchSize = settings.batchSize ?? 16;
-  let loading: Promise<FeatureExtractionPipeline> | undefined;
+  let loading: Promise<FeatureExtractor> | undefined;
 
-  function load(): Promise<FeatureExtractionPipeline> {
+  function load(): Promise<FeatureExtractor> {
     loading ??= (async () => {
       const { pipeline } = await importTransformers();
       try {

