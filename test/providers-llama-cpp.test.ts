@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { TailorError } from '../src/core/errors.js';
 import { createLlamaCppChatModel, createLlamaCppEmbedder, createLlamaCppRuntime, type LlamaCppChatModel } from '../src/providers/llama-cpp/index.js';
+import { missingGpuBuild } from '../src/providers/llama-cpp/runtime.js';
 import type { ChatStreamPart } from '../src/providers/types.js';
 import { STORIES_MODEL as MODEL } from './helpers/stories-model.js';
 
@@ -176,4 +177,18 @@ describe('llama.cpp load failures', () => {
     const model = createLlamaCppChatModel({ modelPath: MODEL, runtime, loraAdapters: [adapter] });
     await assert.rejects(model.load(), isCode('MODEL_LOAD_FAILED', adapter));
   });
+
+  test('a GPU build left out of the install names the command that adds it', async (t) => {
+    if (process.platform !== 'linux' || process.arch !== 'x64') return t.skip('the skipped builds are linux-x64 and win-x64 ones');
+    const absent = missingGpuBuild('cuda');
+    if (!absent) return t.skip('@node-llama-cpp/linux-x64-cuda is installed here');
+    assert.equal(absent, '@node-llama-cpp/linux-x64-cuda');
+    await assert.rejects(
+      createLlamaCppRuntime({ gpu: 'cuda' }).getLlama(),
+      isCode('BACKEND_NOT_INSTALLED', 'npm pkg delete "overrides.@node-llama-cpp/linux-x64-cuda" && npm install'),
+    );
+    assert.equal(missingGpuBuild('auto'), undefined, 'auto falls back to the CPU build');
+    assert.equal(missingGpuBuild('cuda', 'darwin', 'arm64'), undefined, 'macOS has no CUDA build to add');
+  });
 });
+

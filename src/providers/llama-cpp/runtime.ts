@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
@@ -131,6 +132,16 @@ async function startLlama(gpu: LlamaGpuChoice, logger: Logger): Promise<{ lib: N
     });
     return { lib, llama };
   } catch (error) {
+    const missing = missingGpuBuild(gpu);
+    if (missing) {
+      throw new TailorError(
+        'BACKEND_NOT_INSTALLED',
+        `llama.cpp's ${gpu} build (${missing}) is not installed: the default install leaves GPU builds out (they are 70–540 MB each). ` +
+          `In a checkout of Tailor, add it with: npm pkg delete "overrides.${missing}" && npm install. ` +
+          `In your own project: npm install ${missing}@${LLAMA_CPP_VERSION}. Or use gpu: false.`,
+        { cause: error, details: { gpu, package: missing } },
+      );
+    }
     throw new TailorError(
       'MODEL_LOAD_FAILED',
       `No usable llama.cpp binary for gpu=${JSON.stringify(gpu)}: ${(error as Error).message}. Try gpu: false.`,
@@ -175,5 +186,25 @@ export async function loadLlamaModel(
   } catch (error) {
     await release();
     throw loadFailed(path, (error as Error).message, error);
+  }
+}
+
+/** node-llama-cpp's version, which its prebuilt binary packages share. */
+const LLAMA_CPP_VERSION = '3.22.1';
+
+/**
+ * The prebuilt binary package a GPU choice needs on this machine, when it is not installed
+ * (Tailor's package.json overrides leave CUDA and Vulkan builds out by default).
+ */
+export function missingGpuBuild(gpu: LlamaGpuChoice, platform: string = process.platform, arch: string = process.arch): string | undefined {
+  if (gpu !== 'cuda' && gpu !== 'vulkan') return undefined;
+  const os = platform === 'win32' ? 'win' : platform;
+  if ((os !== 'linux' && os !== 'win') || arch !== 'x64') return undefined;
+  const name = `@node-llama-cpp/${os}-${arch}-${gpu}`;
+  try {
+    createRequire(createRequire(import.meta.url).resolve('node-llama-cpp')).resolve(`${name}/package.json`);
+    return undefined;
+  } catch {
+    return name;
   }
 }
