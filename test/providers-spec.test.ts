@@ -112,10 +112,13 @@ describe('creating providers from specs', () => {
     assert.equal(m2v?.dimensions, 64);
   });
 
-  test('onnx: a hub id stays offline unless remote models are allowed', async () => {
+  test('onnx: a hub id stays offline unless remote models are allowed (or the backend names its install)', async () => {
+    // transformers.js is an optional backend: CI installs it, the default install does not.
+    const installed = await import('@huggingface/transformers' as string).then(() => true, () => false);
     await assert.rejects(createEmbedderFromSpec('onnx:Xenova/all-MiniLM-L6-v2', { ...base, cacheDir: '/tmp/tailor-no-such-cache' }), (e: unknown) => {
       assert.ok(e instanceof TailorError);
-      assert.equal(e.code, 'MODEL_LOAD_FAILED');
+      assert.equal(e.code, installed ? 'MODEL_LOAD_FAILED' : 'BACKEND_NOT_INSTALLED');
+      if (!installed) assert.match(e.message, /npm install @huggingface\/transformers@3\.8\.1/);
       return true;
     });
   });
