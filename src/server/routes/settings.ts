@@ -19,8 +19,8 @@ export function publicSpec(spec: string): string {
   const colon = spec.indexOf(':');
   const kind = colon > 0 ? spec.slice(0, colon) : '';
   const rest = colon > 0 ? spec.slice(colon + 1) : spec;
-  const at = rest.lastIndexOf('@');
-  if (at > 0 && /^[a-z]+:\/\//i.test(rest.slice(at + 1))) {
+  const at = rest.search(/@[a-z][a-z0-9+.-]*:\/\//i);
+  if (at > 0) {
     try {
       return `${kind}:${rest.slice(0, at)}@${new URL(rest.slice(at + 1)).host}`;
     } catch {
