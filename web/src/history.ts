@@ -72,7 +72,7 @@ export function createHistoryScreen(ctx: AppContext): { element: HTMLElement; on
   async function load(): Promise<void> {
     try {
       traces = await ctx.api.traces(500);
-      const names = [...new Set(traces.flatMap((t) => t.collections.filter((c) => c !== '*')))].sort();
+      const names = [...new Set([...ctx.collections.list().map((c) => c.name), ...traces.flatMap((t) => t.collections.filter((c) => c !== '*'))])].sort();
       const chosen = collection.value;
       collection.replaceChildren(h('option', { value: '' }, 'All collections'), ...names.map((n) => h('option', { value: n }, n)));
       collection.value = names.includes(chosen) ? chosen : '';
