@@ -17,7 +17,7 @@ export function renderReferencePage(doc: OpenApiDocument): string {
   }
   const sections = tags
     .filter((tag) => byTag.has(tag.name))
-    .map((tag) => `<section aria-labelledby="tag-${esc(tag.name)}"><h2 id="tag-${esc(tag.name)}">${esc(tag.name)}</h2>${tag.description ? `<p>${esc(tag.description)}</p>` : ''}${byTag
+    .map((tag) => `<section aria-labelledby="tag-${esc(tag.name)}"><h2 id="tag-${esc(tag.name)}">${esc(tag.name)}</h2>${tag.description ? `<p>${prose(tag.description)}</p>` : ''}${byTag
       .get(tag.name)!
       .map(({ method, path, op }) => renderOperation(method, path, op))
       .join('')}</section>`)
@@ -27,13 +27,13 @@ export function renderReferencePage(doc: OpenApiDocument): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
 <title>${esc(info.title)} API reference</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/docs/api.css"></head>
 <body><header><h1>${esc(info.title)} API reference <span class="version">v${esc(info.version)}</span></h1>
-<p>${esc(info.description ?? '')}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${esc(doc.openapi)}). <a href="/">Back to the app</a>.</p>
+<p>${prose(info.description ?? '')}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${esc(doc.openapi)}). <a href="/">Back to the app</a>.</p>
 <nav aria-label="Sections"><ul>${toc}</ul></nav></header><main>${sections}</main></body></html>`;
 }
 
 function renderOperation(method: string, path: string, op: OpenApiOperation): string {
   const id = esc(op.operationId);
-  const params = (op.parameters ?? []).map((p) => `<li><code>${esc(p.name)}</code> <span class="muted">(${p.in}${p.required ? ', required' : ''})</span> ${schemaSummary(p.schema)}${p.description ? ` — ${esc(p.description)}` : ''}</li>`).join('');
+  const params = (op.parameters ?? []).map((p) => `<li><code>${esc(p.name)}</code> <span class="muted">(${p.in}${p.required ? ', required' : ''})</span> ${schemaSummary(p.schema)}${p.description ? ` — ${prose(p.description)}` : ''}</li>`).join('');
   const body = op.requestBody ? Object.entries(op.requestBody.content).map(([type, { schema }]) => `<h4>Request body <span class="muted">${esc(type)}</span></h4>${renderSchema(schema)}`).join('') : '';
   const responses = Object.entries(op.responses)
     .map(([status, response]) => {
@@ -43,7 +43,7 @@ function renderOperation(method: string, path: string, op: OpenApiOperation): st
     })
     .join('');
   return `<article class="op" id="${id}" aria-labelledby="${id}-title"><h3 id="${id}-title"><span class="method method-${esc(method)}">${esc(method.toUpperCase())}</span> <code>${esc(path)}</code></h3>
-<p>${esc(op.summary)}</p><p class="muted">Needs: ${op['x-tailor-role'] === 'public' ? 'no key' : `a ${esc(op['x-tailor-role'])} key`}</p>
+<p>${prose(op.summary)}</p><p class="muted">Needs: ${op['x-tailor-role'] === 'public' ? 'no key' : `a ${esc(op['x-tailor-role'])} key`}</p>
 ${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ''}${body}<h4>Responses</h4><ul>${responses}</ul></article>`;
 }
 
@@ -63,7 +63,7 @@ function renderSchema(schema: JsonSchema, depth = 0): string {
   if (!props || depth > 3) return ` ${schemaSummary(schema)}`;
   const required = new Set((object.required as string[]) ?? []);
   const items = Object.entries(props)
-    .map(([name, prop]) => `<li><code>${esc(name)}</code>${required.has(name) ? '' : '<span class="muted">?</span>'}: ${schemaSummary(prop)}${prop.description ? ` — ${esc(String(prop.description))}` : ''}${renderNested(prop, depth)}</li>`)
+    .map(([name, prop]) => `<li><code>${esc(name)}</code>${required.has(name) ? '' : '<span class="muted">?</span>'}: ${schemaSummary(prop)}${prop.description ? ` — ${prose(String(prop.description))}` : ''}${renderNested(prop, depth)}</li>`)
     .join('');
   return `${schema.type === 'array' ? ' array of' : ''}<ul class="fields">${items}</ul>`;
 }
@@ -71,6 +71,11 @@ function renderSchema(schema: JsonSchema, depth = 0): string {
 function renderNested(prop: JsonSchema, depth: number): string {
   const inner = prop.type === 'array' ? ((prop.items as JsonSchema) ?? {}) : prop;
   return inner.properties ? renderSchema(inner, depth + 1).replace(/^ array of/, '') : '';
+}
+
+/** Escaped text whose `backticked` words show as code. */
+function prose(text: string): string {
+  return esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
 function esc(text: string): string {
