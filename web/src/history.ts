@@ -18,7 +18,7 @@ export function createHistoryScreen(ctx: AppContext): { element: HTMLElement; on
   const field = (id: string, label: string, input: HTMLElement) => h('div', { class: 'field' }, h('label', { for: id }, label), input);
   const filters = h(
     'form',
-    { class: 'history-filters', 'aria-label': 'Filter past answers' },
+    { class: 'history-filters', 'aria-label': 'Find past answers' },
     field('history-text', 'Contains', text),
     field('history-collection', 'Collection', collection),
     field('history-from', 'From', from),
