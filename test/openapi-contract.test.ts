@@ -172,8 +172,10 @@ test('the OpenAPI document is OpenAPI 3.1, lists exactly the served routes, and 
   assert.ok(search.results.length > 0);
   const answer = await call('post', '/api/ask', { key: reader, json: { question: 'How many days of paid vacation do new employees get?' } });
   assert.match(answer.text, /28 days/);
+  const streamed = await call('post', '/api/ask', { key: reader, json: { question: 'How long must passwords be?', stream: true } });
+  assert.match(streamed.text, /event: answer/);
   const traces = await call('get', '/api/traces?limit=5', { key: reader });
-  assert.equal(traces[0].id, answer.traceId);
+  assert.equal(traces[1].id, answer.traceId);
   await call('get', `/api/traces/${answer.traceId}`, { key: reader });
   const docs = await call('get', '/api/collections/handbook/documents', { key: reader });
   await call('get', `/api/documents/${docs[0].id}`, { key: reader });

@@ -5,6 +5,7 @@
 import type { AppContext } from './context.js';
 import { baseName, h } from './dom.js';
 import type { FileOutcome, Job } from './types.js';
+import { estimate } from './estimate.js';
 
 const POLL_MS = 300;
 const STORAGE = 'tailor.uploads';
@@ -33,13 +34,6 @@ function writeRecords(records: UploadRecord[]): void {
   } catch {
     // Storage full or disabled: progress still shows until the page is left.
   }
-}
-
-/** "about 2 min left", from the pace so far; nothing until there is a pace to go by. */
-export function estimate(done: number, total: number, elapsedMs: number): string {
-  if (done <= 0 || total <= done || elapsedMs <= 0) return '';
-  const seconds = Math.ceil(((total - done) * elapsedMs) / done / 1000);
-  return seconds < 60 ? ` · about ${seconds} s left` : ` · about ${Math.ceil(seconds / 60)} min left`;
 }
 
 export function createUploadZone(ctx: AppContext, options: { collection: () => string; onFinished: () => void }): HTMLElement {

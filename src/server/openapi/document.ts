@@ -63,6 +63,9 @@ function operation(doc: RouteDoc): OpenApiOperation {
     : doc.responseContentType
       ? { description: 'Success.', content: { [doc.responseContentType]: { schema: doc.responseContentType === 'application/json' ? { type: 'object' } : { type: 'string' } } } }
       : { description: 'Success.' };
+  // A body with a `stream` flag (ask, chat completions) may answer as server-sent events instead.
+  const streams = doc.body ? 'stream' in ((toSchema(doc.body, 'input').properties as Record<string, unknown> | undefined) ?? {}) : false;
+  if (streams && 'content' in success && success.content) (success.content as Record<string, { schema: JsonSchema }>)['text/event-stream'] = { schema: { type: 'string', description: 'Server-sent events when the request sets `stream: true`.' } };
   const responses: OpenApiOperation['responses'] = { [status]: success };
   if (doc.body || doc.bodyContentType || doc.query) responses['400'] = ERROR_REF('InvalidRequest');
   if (doc.auth !== 'public') {
