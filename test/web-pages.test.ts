@@ -56,7 +56,7 @@ test('web pages: threads, side by side, history, keys, settings, API reference, 
   await workspace.tailor.ingestTexts({ collection: 'sales', items: [{ source: 'sales/targets.md', title: 'Targets', text: '# Targets\n\nThe quarterly sales target is 2 million euros.\n' }] });
   const keys = createKeyStore(home);
   const admin = keys.create({ name: 'admin', role: 'admin', collections: ['*'] }).key;
-  keys.create({ name: 'sales-reader', role: 'reader', collections: ['sales'] });
+  const salesReader = keys.create({ name: 'sales-reader', role: 'reader', collections: ['sales'] }).key;
 
   const { chromium } = await import('playwright-core');
   const [server, browser] = await Promise.all([
@@ -211,5 +211,16 @@ test('web pages: threads, side by side, history, keys, settings, API reference, 
   await shot('api-reference');
   problems.push(...(await seriousViolations(page)).map((p) => `API reference: ${p}`));
   assert.deepEqual(problems, []);
+
+  // A reader: no key management, and Settings shows only its own collections.
+  await page.goto(`${server.url}/#/keys`);
+  await page.evaluate((key) => (globalThis as any).localStorage.setItem('tailor.apiKey', key), salesReader);
+  await page.reload();
+  await page.locator('section.keys [role="status"]', { hasText: 'Only administrators manage keys' }).waitFor();
+  assert.equal(await page.locator('.keys-admin').isVisible(), false);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.locator('.settings-view .collections-table tbody tr').first().waitFor();
+  assert.deepEqual(await page.locator('.settings-view .collections-table tbody td:first-child').allInnerTexts(), ['sales']);
+  assert.doesNotMatch(await page.locator('.settings-view').innerText(), /Server limits/);
   assert.deepEqual(pageErrors, []);
 });
