@@ -75,7 +75,7 @@ describe('tailor serve', () => {
     assert.equal((await fetch(`${url}/api/collections`, { headers: { authorization: `Bearer ${key}` } })).status, 200);
     // The API reference is named at start-up and needs no key, like /health.
     assert.match(run.output().stdout, new RegExp(`API reference: ${url}/docs/api`));
-    assert.equal((await (await fetch(`${url}/openapi.json`)).json()).openapi, '3.1.0');
+    assert.equal(((await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string }).openapi, '3.1.0');
     assert.equal((await fetch(`${url}/docs/api`)).status, 200);
     run.child.kill('SIGTERM');
     assert.equal(await run.exited, 0);
