@@ -5,7 +5,7 @@
  */
 import type {
   Advice, AnswerWithTrace, ApiChatCompletion, ApiKeyCreated, ApiKeySummary, ApiMe, ApiModelList, ApiSettings, ApiTraceRecord, ArenaRun, ArenaRunSummary,
-  ChatCompletionRequestBody, ChatMessage, CollectionInfo, CreateKeyRequestBody, DocumentDetail, DocumentListItem, Job, RetrieveResult,
+  AskRequestBody, ChatCompletionRequestBody, CollectionInfo, SearchRequestBody, CreateKeyRequestBody, DocumentDetail, DocumentListItem, Job, RetrieveResult,
 } from './types.js';
 
 export class ApiError extends Error {
@@ -20,20 +20,11 @@ export class ApiError extends Error {
   }
 }
 
-export interface AskRequest {
-  question: string;
-  /** Earlier turns: sent to /v1/chat/completions so a follow-up is resolved against them. */
-  history?: ChatMessage[];
-  collections?: string[];
-  k?: number;
-  minSupport?: number;
-}
+/** POST /api/ask's body (the server's zod schema); `stream` is the client's choice. `history` resolves follow-ups. */
+export type AskRequest = Omit<AskRequestBody, 'stream'>;
 
-export interface SearchRequest {
-  query: string;
-  k?: number;
-  collections?: string[];
-}
+/** POST /api/search's body, as the server validates it. */
+export type SearchRequest = SearchRequestBody;
 
 export interface ApiClient {
   health(): Promise<{ ok: boolean; version?: string }>;

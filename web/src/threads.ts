@@ -86,6 +86,6 @@ export function createThreadStore(storage: Storage): ThreadStore {
 }
 
 /** The conversation so far, as messages a follow-up is resolved against. */
-export function historyOf(thread: Thread): ChatMessage[] {
+export function historyOf(thread: Thread): Array<ChatMessage & { role: 'user' | 'assistant' }> {
   return thread.turns.flatMap((turn) => (turn.answer ? [{ role: 'user' as const, content: turn.question }, { role: 'assistant' as const, content: turn.answer.text }] : []));
 }

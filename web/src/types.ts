@@ -26,7 +26,9 @@ export type {
   ApiModelList,
   ApiSettings,
   ApiTraceRecord,
+  AskRequestBody,
   ChatCompletionRequestBody,
+  SearchRequestBody,
   CreateKeyRequestBody,
 } from '../../src/server/api-types.js';
 import type { ApiCollectionInfo, ApiDocumentDetail, ApiDocumentListItem, ApiFileOutcome, ApiJob, ApiSearchResponse } from '../../src/server/api-types.js';
