@@ -28,7 +28,14 @@ export interface ThreadStore {
   save(thread: Thread): void;
 }
 
-export function createThreadStore(storage: Storage): ThreadStore {
+/** The part of the Web Storage API the store uses (localStorage in the browser). */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export function createThreadStore(storage: KeyValueStorage): ThreadStore {
   let threads: Thread[] = read();
 
   function read(): Thread[] {
@@ -46,9 +53,11 @@ export function createThreadStore(storage: Storage): ThreadStore {
         storage.setItem(STORAGE, JSON.stringify(threads));
         return;
       } catch {
-        // Storage full: the oldest thread goes first, then traces of old turns.
-        if (threads.length > 1) threads.pop();
-        else return;
+        // Storage full: older threads first lose their traces (History still has them), then whole threads go.
+        if (!trimTraces(threads.slice(1))) {
+          if (threads.length > 1) threads.pop();
+          else return;
+        }
       }
     }
   }
@@ -83,6 +92,20 @@ export function createThreadStore(storage: Storage): ThreadStore {
     },
   };
   return store;
+}
+
+const TRIMMED = 'The trace was trimmed to fit this browser\'s storage; History has the full one.';
+
+/** Empties the retrieved passages and prompt of these threads' answers; false when there was nothing to trim. */
+function trimTraces(threads: Thread[]): boolean {
+  let trimmed = false;
+  for (const turn of threads.flatMap((t) => t.turns)) {
+    const trace = turn.answer?.trace;
+    if (!trace || (trace.retrieved.length === 0 && trace.prompt.length === 0)) continue;
+    turn.answer = { ...turn.answer!, trace: { ...trace, retrieved: [], prompt: [], warnings: [...trace.warnings, TRIMMED] } };
+    trimmed = true;
+  }
+  return trimmed;
 }
 
 /** The conversation so far, as messages a follow-up is resolved against. */
