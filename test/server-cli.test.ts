@@ -73,6 +73,10 @@ describe('tailor serve', () => {
     const key = (await cli(['keys', 'create', '--role', 'admin', '--name', 'root'], e)).stdout.trim();
     assert.equal((await fetch(`${url}/api/collections`)).status, 401);
     assert.equal((await fetch(`${url}/api/collections`, { headers: { authorization: `Bearer ${key}` } })).status, 200);
+    // The API reference is named at start-up and needs no key, like /health.
+    assert.match(run.output().stdout, new RegExp(`API reference: ${url}/docs/api`));
+    assert.equal(((await (await fetch(`${url}/openapi.json`)).json()) as { openapi: string }).openapi, '3.1.0');
+    assert.equal((await fetch(`${url}/docs/api`)).status, 200);
     run.child.kill('SIGTERM');
     assert.equal(await run.exited, 0);
     assert.match(run.output().stderr, /Shutting down/);

@@ -25,6 +25,11 @@ export const askSchema = z.object({
   minSupport: z.number().min(0).max(1).optional(),
   stream: z.boolean().optional(),
   filter: filterSchema.optional(),
+  history: z
+    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string().max(20_000) }))
+    .max(100)
+    .optional()
+    .describe('Earlier turns of the conversation, oldest first: a follow-up ("what does it stand for?") is resolved against them before retrieving.'),
 });
 
 export const createCollectionSchema = z.object({ name: z.string().min(1).max(64) });

@@ -31,6 +31,8 @@ import { traceRoutes } from './routes/traces.js';
 import { keyRoutes } from './routes/keys.js';
 import { arenaRoutes } from './routes/arena.js';
 import { requestId } from './request-id.js';
+import { settingsRoutes } from './routes/settings.js';
+import { openApiRoutes } from './routes/openapi.js';
 
 export interface CreateServerOptions {
   /** An opened home (openHome), or a workspace, or a tailor plus its home directory. */
@@ -117,6 +119,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
   app.use('*', guardBodies(limits));
   app.get('/health', (c) => c.json({ ok: true, version: deps.version }));
   app.get('/metrics', (c) => c.text(deps.metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
+  app.route('/', openApiRoutes(deps));
 
   for (const prefix of ['/api/*', '/v1/*']) {
     app.use(prefix, authenticate(deps), rateLimit(deps.rateLimiter));
@@ -133,6 +136,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
   app.route('/api/traces', traceRoutes(deps));
   app.route('/api/keys', keyRoutes(deps));
   app.route('/api/arena', arenaRoutes(deps));
+  app.route('/api/settings', settingsRoutes(deps));
   app.route('/v1', modelRoutes(deps));
   app.route('/v1', chatRoutes(deps));
   app.all('/api/*', () => {

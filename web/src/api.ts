@@ -3,7 +3,10 @@
  * turned into ApiError, SSE read from fetch bodies (EventSource cannot send an
  * Authorization header), uploads through XMLHttpRequest for byte progress.
  */
-import type { Advice, AnswerWithTrace, ArenaRun, ArenaRunSummary, CollectionInfo, DocumentDetail, DocumentListItem, Job, RetrieveResult } from './types.js';
+import type {
+  Advice, AnswerWithTrace, ApiChatCompletion, ApiKeyCreated, ApiKeySummary, ApiMe, ApiModelList, ApiSettings, ApiTraceRecord, ArenaRun, ArenaRunSummary,
+  AskRequestBody, ChatCompletionRequestBody, CollectionInfo, SearchRequestBody, CreateKeyRequestBody, DocumentDetail, DocumentListItem, Job, RetrieveResult,
+} from './types.js';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -17,18 +20,11 @@ export class ApiError extends Error {
   }
 }
 
-export interface AskRequest {
-  question: string;
-  collections?: string[];
-  k?: number;
-  minSupport?: number;
-}
+/** POST /api/ask's body (the server's zod schema); `stream` is the client's choice. `history` resolves follow-ups. */
+export type AskRequest = Omit<AskRequestBody, 'stream'>;
 
-export interface SearchRequest {
-  query: string;
-  k?: number;
-  collections?: string[];
-}
+/** POST /api/search's body, as the server validates it. */
+export type SearchRequest = SearchRequestBody;
 
 export interface ApiClient {
   health(): Promise<{ ok: boolean; version?: string }>;
@@ -52,6 +48,15 @@ export interface ApiClient {
   advicePresets(): Promise<{ presets: Array<{ name: string; description: string }> }>;
   /** `tailor advise` on a run's measurements, from a preset's criteria. */
   arenaAdvice(id: string, preset?: string): Promise<Advice>;
+  me(): Promise<ApiMe>;
+  settings(): Promise<ApiSettings>;
+  traces(limit?: number): Promise<ApiTraceRecord[]>;
+  trace(id: string): Promise<ApiTraceRecord>;
+  keys(): Promise<ApiKeySummary[]>;
+  createKey(body: CreateKeyRequestBody): Promise<ApiKeyCreated>;
+  revokeKey(id: string): Promise<{ id: string; revoked: true }>;
+  models(): Promise<ApiModelList>;
+  chatCompletion(body: ChatCompletionRequestBody, signal?: AbortSignal): Promise<ApiChatCompletion>;
 }
 
 export function createApiClient(options: { baseUrl?: string; getKey: () => string | null; onSuccess?: () => void }): ApiClient {
@@ -102,6 +107,15 @@ export function createApiClient(options: { baseUrl?: string; getKey: () => strin
     arenaReport: async (id) => (await request('GET', `/api/arena/runs/${enc(id)}/report`)).text(),
     arenaReportUrl: (id) => `${base}/api/arena/runs/${enc(id)}/report`,
     advicePresets: () => json('GET', '/api/arena/presets'),
+    me: () => json('GET', '/api/me'),
+    settings: () => json('GET', '/api/settings'),
+    traces: (limit = 200) => json('GET', `/api/traces?limit=${limit}`),
+    trace: (id) => json('GET', `/api/traces/${enc(id)}`),
+    keys: () => json('GET', '/api/keys'),
+    createKey: (body) => json('POST', '/api/keys', body),
+    revokeKey: (id) => json('DELETE', `/api/keys/${enc(id)}`),
+    models: () => json('GET', '/v1/models'),
+    chatCompletion: async (body, signal) => (await request('POST', '/v1/chat/completions', { ...body, stream: false }, signal)).json(),
     arenaAdvice: (id, preset) => json('GET', `/api/arena/runs/${enc(id)}/advice${preset ? `?preset=${enc(preset)}` : ''}`),
 
     async ask(body, onDelta, signal) {

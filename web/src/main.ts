@@ -9,6 +9,9 @@ import { h } from './dom.js';
 import { createSearchScreen } from './search.js';
 import { createSettingsScreen } from './settings.js';
 import { createDocumentViewer } from './viewer.js';
+import { createHistoryScreen } from './history.js';
+import { createKeysScreen } from './keys.js';
+import { createHomeSettingsScreen } from './home-settings.js';
 
 const KEY_STORAGE = 'tailor.apiKey';
 
@@ -44,11 +47,17 @@ function start(root: HTMLElement): void {
 
   const documents = createDocumentsScreen(ctx);
   const evaluate = createEvaluateScreen(ctx);
+  const history = createHistoryScreen(ctx);
+  const keys = createKeysScreen(ctx);
+  const homeSettings = createHomeSettingsScreen(ctx);
   const screens: Record<string, { label: string; element: HTMLElement; onShow?: () => void }> = {
     chat: { label: 'Chat', element: createChatScreen(ctx) },
     documents: { label: 'Documents', element: documents.element, onShow: documents.onShow },
     search: { label: 'Search', element: createSearchScreen(ctx) },
     evaluate: { label: 'Evaluate', element: evaluate.element, onShow: evaluate.onShow },
+    history: { label: 'History', element: history.element, onShow: history.onShow },
+    keys: { label: 'Keys', element: keys.element, onShow: keys.onShow },
+    home: { label: 'Settings', element: homeSettings.element, onShow: homeSettings.onShow },
     settings: { label: 'API key', element: createSettingsScreen(ctx) },
   };
 

@@ -15,59 +15,34 @@ export type {
 } from '../../src/core/types.js';
 export type { ArenaArm, ArenaRun, ArenaRunSummary, ArenaMetricName } from '../../src/eval/arena/types.js';
 export type { Advice } from '../../src/advise/advise.js';
-import type { Answer, DocumentFormat, PageSpan, RetrievedChunk } from '../../src/core/types.js';
+import type { Answer } from '../../src/core/types.js';
 
-export interface CollectionInfo {
-  name: string;
-  documents: number;
-  chunks: number;
-}
+export type {
+  ApiChatCompletion,
+  ApiChatExtension,
+  ApiKeyCreated,
+  ApiKeySummary,
+  ApiMe,
+  ApiModelList,
+  ApiSettings,
+  ApiTraceRecord,
+  AskRequestBody,
+  ChatCompletionRequestBody,
+  SearchRequestBody,
+  CreateKeyRequestBody,
+} from '../../src/server/api-types.js';
+import type { ApiCollectionInfo, ApiDocumentDetail, ApiDocumentListItem, ApiFileOutcome, ApiJob, ApiSearchResponse } from '../../src/server/api-types.js';
 
-export type DocumentStatus = 'indexed' | 'duplicate' | 'failed';
-
-/** Failed and duplicate uploads have no document behind them: id, format and dates are null. */
-export interface DocumentListItem {
-  id: string | null;
-  source: string;
-  title: string;
-  format: DocumentFormat | null;
-  status: DocumentStatus;
-  reason?: string;
-  sizeBytes?: number;
-  modifiedAt: string | null;
-  ingestedAt: string | null;
-}
-
-export interface DocumentDetail {
-  document: { id: string; title: string; source: string; format: DocumentFormat; collection: string };
-  text: string;
-  pages?: PageSpan[];
+/** The server's response shapes (inferred from the zod schemas behind /openapi.json). */
+export type CollectionInfo = ApiCollectionInfo;
+export type DocumentListItem = ApiDocumentListItem;
+export type DocumentStatus = DocumentListItem['status'];
+export type DocumentDetail = ApiDocumentDetail & {
   /** REQUEST FROM UI (optional): whether GET /api/documents/:id/file can serve the original. */
   fileAvailable?: boolean;
-}
-
-export interface FileOutcome {
-  status: 'new' | 'changed' | 'renamed' | 'unchanged' | 'duplicate' | 'failed';
-  source: string;
-  documentId?: string;
-  chunks?: number;
-  duplicateOf?: string;
-  error?: { code: string; message: string };
-}
-
-export interface Job {
-  id: string;
-  state: 'queued' | 'running' | 'done' | 'failed';
-  done: number;
-  total: number;
-  files: FileOutcome[];
-  error?: { code: string; message: string };
-}
-
-export interface RetrieveResult {
-  results: RetrievedChunk[];
-  timingsMs: Record<string, number>;
-  warnings: string[];
-}
+};
+export type FileOutcome = ApiFileOutcome;
+export type Job = ApiJob;
+export type RetrieveResult = ApiSearchResponse;
 
 export type AnswerWithTrace = Answer & { traceId?: string };

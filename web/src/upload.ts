@@ -5,8 +5,36 @@
 import type { AppContext } from './context.js';
 import { baseName, h } from './dom.js';
 import type { FileOutcome, Job } from './types.js';
+import { estimate } from './estimate.js';
 
 const POLL_MS = 300;
+const STORAGE = 'tailor.uploads';
+const KEEP = 10;
+
+/** An upload job remembered in this browser, so its progress is still shown after a reload. */
+interface UploadRecord {
+  jobId: string;
+  names: string;
+  collection: string;
+  startedAt: number;
+}
+
+function readRecords(): UploadRecord[] {
+  try {
+    const parsed = JSON.parse(window.localStorage.getItem(STORAGE) ?? '[]') as UploadRecord[];
+    return Array.isArray(parsed) ? parsed.filter((r) => typeof r?.jobId === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeRecords(records: UploadRecord[]): void {
+  try {
+    window.localStorage.setItem(STORAGE, JSON.stringify(records.slice(0, KEEP)));
+  } catch {
+    // Storage full or disabled: progress still shows until the page is left.
+  }
+}
 
 export function createUploadZone(ctx: AppContext, options: { collection: () => string; onFinished: () => void }): HTMLElement {
   const input = h('input', { type: 'file', id: 'upload-input', multiple: true, class: 'visually-hidden' });
@@ -42,26 +70,54 @@ export function createUploadZone(ctx: AppContext, options: { collection: () => s
       return;
     }
     const names = files.length === 1 ? files[0].name : `${files.length} files`;
+    const view = uploadItem(names);
+    try {
+      const { jobId } = await ctx.api.upload(collection, files, (loaded, total) => {
+        if (total > 0) {
+          view.progress.value = Math.round((loaded / total) * 100);
+          view.status.textContent = `Uploading… ${view.progress.value}%`;
+        }
+      });
+      const record = { jobId, names, collection, startedAt: Date.now() };
+      writeRecords([record, ...readRecords()]);
+      await track(record, view);
+    } catch (error) {
+      view.fail(error);
+      options.onFinished();
+    }
+  }
+
+  function uploadItem(names: string) {
     const progress = h('progress', { max: 100, value: 0, 'aria-label': `Progress of ${names}` });
     const status = h('span', { class: 'upload-status' }, 'Uploading…');
     const outcomes = h('ul', { class: 'outcomes' });
     const item = h('li', { class: 'upload' }, h('div', { class: 'upload-head' }, h('span', { class: 'upload-name' }, names), status), progress, outcomes);
     uploads.prepend(item);
+    return {
+      item, progress, status, outcomes,
+      fail(error: unknown) {
+        status.textContent = 'Failed';
+        item.classList.add('has-failures');
+        outcomes.replaceChildren(h('li', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error)));
+      },
+    };
+  }
+
+  /** Follows a job to its end: files done of total, with an estimate of the time left. */
+  async function track(record: UploadRecord, view: ReturnType<typeof uploadItem>): Promise<void> {
+    const { progress, status, outcomes, item } = view;
     try {
-      const { jobId } = await ctx.api.upload(collection, files, (loaded, total) => {
-        if (total > 0) {
-          progress.value = Math.round((loaded / total) * 100);
-          status.textContent = `Uploading… ${progress.value}%`;
-        }
-      });
       status.textContent = 'Indexing…';
       progress.removeAttribute('value'); // indeterminate until the job reports a total
-      const job = await watchJob(jobId, (update) => {
+      let paceStart: { at: number; done: number } | undefined;
+      const job = await watchJob(record.jobId, (update) => {
         if (update.total > 0) {
           progress.max = update.total;
           progress.value = update.done;
         }
-        status.textContent = update.state === 'queued' ? 'Waiting to index…' : `Indexing… ${update.done}/${update.total || '?'}`;
+        if (update.state === 'running' && !paceStart) paceStart = { at: Date.now(), done: update.done };
+        const eta = paceStart ? estimate(update.done - paceStart.done, update.total - paceStart.done, Date.now() - paceStart.at) : '';
+        status.textContent = update.state === 'queued' ? 'Waiting to index…' : `Indexing… ${update.done}/${update.total || '?'}${eta}`;
       });
       outcomes.replaceChildren(...job.files.map(renderOutcome));
       if (job.error) outcomes.append(h('li', { class: 'error', role: 'alert' }, job.error.message));
@@ -71,9 +127,11 @@ export function createUploadZone(ctx: AppContext, options: { collection: () => s
       progress.max = 1;
       progress.value = 1;
     } catch (error) {
-      status.textContent = 'Failed';
-      item.classList.add('has-failures');
-      outcomes.replaceChildren(h('li', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error)));
+      // The server forgets finished jobs after a while; an old record then just goes.
+      if ((error as { status?: number }).status === 404) {
+        writeRecords(readRecords().filter((r) => r.jobId !== record.jobId));
+        item.remove();
+      } else view.fail(error);
     } finally {
       options.onFinished();
     }
@@ -87,6 +145,9 @@ export function createUploadZone(ctx: AppContext, options: { collection: () => s
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
+
+  // Jobs started before a reload (or in another tab) show their progress again.
+  for (const record of readRecords().reverse()) void track(record, uploadItem(`${record.names} → ${record.collection}`));
 
   return h('div', { class: 'upload-area' }, zone, uploads);
 }

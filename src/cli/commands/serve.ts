@@ -65,7 +65,7 @@ export function registerServe(program: Command, io: CliIo): void {
       }
       const keyCount = server.deps.keys.list().length;
       io.stdout.write(`Tailor server listening on ${running.url}\n`);
-      io.stdout.write(`Web UI: ${running.url}/   OpenAI-compatible API: ${running.url}/v1   REST API: ${running.url}/api\n`);
+      io.stdout.write(`Web UI: ${running.url}/   OpenAI-compatible API: ${running.url}/v1   REST API: ${running.url}/api   API reference: ${running.url}/docs/api\n`);
       if (keyCount > 0) io.stdout.write(`API keys required (${keyCount} in ${server.deps.keys.path}); send "Authorization: Bearer <key>".\n`);
       else io.stderr.write(`WARNING: no API keys configured: the server runs OPEN (every request acts as admin)${flags.insecureOpen ? ` on ${flags.host}` : ', on 127.0.0.1 only'}. Create one with: tailor keys create --role admin --collections "*" --name admin\n`);
       await new Promise<void>((resolve) => {

@@ -6,6 +6,7 @@ import { readJson } from '../limits.js';
 import { askSchema, searchSchema } from '../schemas.js';
 import { answerQuestion, createWriteChain } from '../answering.js';
 import { errorBody } from '../errors.js';
+import { resolveFollowUp } from '../../answer/follow-up.js';
 
 /** POST /api/search and POST /api/ask (JSON or SSE). */
 export function queryRoutes(deps: ServerDeps): Hono<AppEnv> {
@@ -20,8 +21,10 @@ export function queryRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   app.post('/ask', async (c) => {
     const body = await readJson(c, askSchema);
+    // A follow-up is resolved against the earlier turns, as /v1/chat/completions does.
+    const question = body.history?.length ? resolveFollowUp([...body.history, { role: 'user', content: body.question }]).question || body.question : body.question;
     const request = {
-      question: body.question,
+      question,
       scope: readScope(principalOf(c), body.collections),
       keyId: principalOf(c).keyId,
       requested: body.collections,
