@@ -9,6 +9,7 @@ import type { TraceLog } from './traces.js';
 import type { Metrics } from './metrics.js';
 import type { CollectionCatalog } from './collections.js';
 import type { RateLimiter } from './limits.js';
+import type { TrainingRuns } from './finetune/training-runs.js';
 
 export interface ServerLimits {
   /** Largest JSON request body (bytes). */
@@ -58,6 +59,12 @@ export interface ServerDeps {
   metrics: Metrics;
   catalog: CollectionCatalog;
   rateLimiter: RateLimiter;
+  /** Training runs started over HTTP, with their losses (the fine-tuning routes). */
+  trainingRuns: TrainingRuns;
+  /** GGUF files the HTTP API may train on or run, besides those in <home>/models/. */
+  baseModels: string[];
+  /** Environment for remote trainers' API keys (OPENAI_API_KEY…), passed in. */
+  env: Record<string, string | undefined>;
 }
 
 export interface AppEnv {
