@@ -243,10 +243,11 @@ export function createJobQueue(options: {
           job.state = 'queued';
           persist(entry);
           return;
+        } else {
+          const e = toTailorError(error);
+          options.logger.log('error', `job ${job.id} failed: ${e.message}`, { code: e.code });
+          Object.assign(job, { state: 'failed', error: { code: e.code, message: e.message } });
         }
-        const e = toTailorError(error);
-        options.logger.log('error', `job ${job.id} failed: ${e.message}`, { code: e.code });
-        Object.assign(job, { state: 'failed', error: { code: e.code, message: e.message } });
       }
       cancels.delete(job.id);
       job.finishedAt = new Date(now()).toISOString();
