@@ -125,6 +125,27 @@ describe('training over HTTP', () => {
     assert.equal(again.status, 400);
   });
 
+  test('chat names the adapter: rag:hr+adapter:NAME and adapter:NAME, listed by /v1/models for keys that see it', { timeout: 120_000 }, async () => {
+    const ids = (await (await f.call('/v1/models', { key: hrEditor })).json()).data.map((m: { id: string }) => m.id);
+    assert.ok(ids.includes('rag:hr+adapter:hr-lora') && ids.includes('adapter:hr-lora'), ids.join(', '));
+    const hidden = (await (await f.call('/v1/models', { key: publicReader })).json()).data.map((m: { id: string }) => m.id);
+    assert.ok(!hidden.some((id: string) => id.includes('hr-lora')), hidden.join(', '));
+    assert.equal((await f.call('/v1/models/rag:hr+adapter:hr-lora', { key: hrEditor })).status, 200);
+    assert.equal((await f.call('/v1/models/adapter:hr-lora', { key: publicReader })).status, 404);
+
+    const rag = await f.call('/v1/chat/completions', { key: hrEditor, json: { model: 'rag:hr+adapter:hr-lora', messages: [{ role: 'user', content: 'How many days of leave do new staff get?' }], max_tokens: 8 } });
+    assert.equal(rag.status, 200);
+    const ragBody = await rag.json();
+    assert.equal(ragBody.model, 'rag:hr+adapter:hr-lora');
+    const trace = await (await f.call(`/api/traces/${ragBody.tailor.trace_id}`, { key: hrEditor })).json();
+    assert.match(JSON.stringify(trace), /llama-cpp|gguf|tiny/, 'the answer came from the adapter\'s GGUF model, not the extractive answerer');
+    const alone = await f.call('/v1/chat/completions', { key: hrEditor, json: { model: 'adapter:hr-lora', messages: [{ role: 'user', content: 'Once upon a time' }], max_tokens: 6 } });
+    assert.equal(alone.status, 200);
+    assert.equal(typeof (await alone.json()).choices[0].message.content, 'string');
+    const refused = await f.call('/v1/chat/completions', { key: publicReader, json: { model: 'adapter:hr-lora', messages: [{ role: 'user', content: 'Hi' }] } });
+    assert.equal(refused.status, 404);
+  });
+
   test('cancel stops a running run; it ends cancelled', { timeout: 120_000 }, async () => {
     const { jobId, events } = await (await f.call('/api/training', { key: hrEditor, json: { dataset: 'hr-qa', base: 'tiny.gguf', adapter: 'long-lora', hyperparameters: { ...TINY, epochs: 40 } } })).json();
     let cancelled = false;

@@ -10,6 +10,7 @@ import type { Metrics } from './metrics.js';
 import type { CollectionCatalog } from './collections.js';
 import type { RateLimiter } from './limits.js';
 import type { TrainingRuns } from './finetune/training-runs.js';
+import type { AdapterModels } from './finetune/adapter-models.js';
 
 export interface ServerLimits {
   /** Largest JSON request body (bytes). */
@@ -65,6 +66,8 @@ export interface ServerDeps {
   baseModels: string[];
   /** Environment for remote trainers' API keys (OPENAI_API_KEY…), passed in. */
   env: Record<string, string | undefined>;
+  /** Base models with a fine-tuned adapter applied, for chat requests that name one. */
+  adapterModels: AdapterModels;
 }
 
 export interface AppEnv {

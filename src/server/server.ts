@@ -39,6 +39,7 @@ import { statsRoutes } from './routes/stats.js';
 import { createTrainingRuns } from './finetune/training-runs.js';
 import { datasetBuildRunner, trainRunner } from './finetune/runners.js';
 import { arenaRunner } from './finetune/arena-runner.js';
+import { createAdapterModels } from './finetune/adapter-models.js';
 
 export interface CreateServerOptions {
   /** An opened home (openHome), or a workspace, or a tailor plus its home directory. */
@@ -117,6 +118,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
     trainingRuns: createTrainingRuns(home, logger),
     baseModels: options.baseModels ?? [],
     env: options.env ?? process.env,
+    adapterModels: createAdapterModels({ home, logger, get env() { return deps.env; } }),
   };
 
   // Uploads left queued by the last run (or cut short by its shutdown) start again.
@@ -210,11 +212,13 @@ export function createServer(options: CreateServerOptions): TailorServer {
       return {
         url: `http://${shownHost}:${address.port}`,
         port: address.port,
-        close: () =>
-          new Promise<void>((resolve) => {
+        close: async () => {
+          await new Promise<void>((resolve) => {
             server.close(() => resolve());
             (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-          }),
+          });
+          await deps.adapterModels.close();
+        },
       };
     },
   };
