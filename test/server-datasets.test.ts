@@ -167,3 +167,25 @@ describe('datasets over HTTP', () => {
     assert.equal((await f.call('/api/datasets/facts', { key: admin })).status, 404);
   });
 });
+
+describe('evaluation over HTTP', () => {
+  test('POST /api/arena/runs starts a run as a job; its result is served by the arena routes, to keys that see its collections', { timeout: 120_000 }, async () => {
+    const refused = await f.call('/api/arena/runs', { key: hrReader, json: { collections: ['hr'], arms: 'rag=extractive' } });
+    assert.equal(refused.status, 403);
+    const fileArm = await f.call('/api/arena/runs', { key: hrEditor, json: { collections: ['hr'], arms: 'rag=extractive,base=gguf:/etc/passwd' } });
+    assert.equal(fileArm.status, 400);
+    assert.match((await fileArm.json()).error.message, /not a base model this server offers/);
+    const started = await f.call('/api/arena/runs', { key: hrEditor, json: { collections: ['hr'], arms: 'rag=extractive,rag-k1=extractive+k:1', maxQuestions: 6, seed: 1 } });
+    assert.equal(started.status, 202);
+    const { jobId, runId } = await started.json();
+    const job = await waitForJob(jobId, hrEditor);
+    assert.equal(job.state, 'done', JSON.stringify(job.error));
+    assert.equal(job.result.runId, runId);
+    const run = await (await f.call(`/api/arena/runs/${runId}`, { key: hrReader })).json();
+    assert.deepEqual(run.arms.map((a: { name: string }) => a.name), ['rag', 'rag-k1']);
+    assert.ok(run.questions.total > 0);
+    assert.equal((await f.call(`/api/arena/runs/${runId}/report`, { key: hrReader })).status, 200);
+    assert.equal((await f.call(`/api/arena/runs/${runId}`, { key: publicReader })).status, 404);
+    assert.equal((await f.call(`/api/jobs/${jobId}`, { key: publicReader })).status, 404);
+  });
+});
