@@ -189,3 +189,23 @@ describe('evaluation over HTTP', () => {
     assert.equal((await f.call(`/api/jobs/${jobId}`, { key: publicReader })).status, 404);
   });
 });
+
+describe('route docs', () => {
+  test('every documented route is served (no "No such API route"), and every body schema converts to JSON Schema', async () => {
+    const { z } = await import('zod');
+    const { datasetRouteDocs } = await import('../src/server/routes/datasets.docs.js');
+    const { trainingRouteDocs } = await import('../src/server/routes/training.docs.js');
+    const { adapterRouteDocs } = await import('../src/server/routes/adapters.docs.js');
+    const { arenaRunRouteDocs } = await import('../src/server/routes/arena-runs.docs.js');
+    const { statsRouteDocs } = await import('../src/server/routes/stats.docs.js');
+    const docs = [...datasetRouteDocs, ...trainingRouteDocs, ...adapterRouteDocs, ...arenaRunRouteDocs, ...statsRouteDocs];
+    assert.equal(docs.length, 20);
+    for (const doc of docs) {
+      for (const schema of [doc.body, doc.query, doc.response]) if (schema) z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+      const path = doc.path.replace(':name', 'no-such').replace(':id', 'job_0000000000000000');
+      const response = await f.call(path, { key: admin, method: doc.method.toUpperCase(), ...(doc.method === 'post' && doc.bodyContentType === undefined ? { json: {} } : {}) });
+      const body = await response.text();
+      assert.ok(!body.includes('No such API route'), `${doc.method} ${doc.path} is documented but not served`);
+    }
+  });
+});

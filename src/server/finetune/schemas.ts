@@ -46,6 +46,8 @@ export const uploadFieldsSchema = z.object({
   skipInvalid: z.enum(['true', 'false']).optional(),
   mode: z.enum(['create', 'append', 'replace']).optional(),
 });
+/** The multipart body as documented: the fields plus the file itself. */
+export const uploadBodySchema = uploadFieldsSchema.extend({ file: z.file() });
 export const uploadResultSchema = z.looseObject({
   dataset: datasetSummarySchema,
   records: z.number().int(),
