@@ -9,6 +9,10 @@ import { h } from './dom.js';
 import { createSearchScreen } from './search.js';
 import { createSettingsScreen } from './settings.js';
 import { createDocumentViewer } from './viewer.js';
+import { createFinetuneApi } from './finetune-api.js';
+import { createDatasetsScreen } from './datasets.js';
+import { createFinetuneScreen } from './finetune.js';
+import { createAdaptersScreen } from './adapters.js';
 
 const KEY_STORAGE = 'tailor.apiKey';
 
@@ -44,11 +48,18 @@ function start(root: HTMLElement): void {
 
   const documents = createDocumentsScreen(ctx);
   const evaluate = createEvaluateScreen(ctx);
+  const finetuneApi = createFinetuneApi(apiKey.get);
+  const datasets = createDatasetsScreen(ctx, finetuneApi);
+  const finetune = createFinetuneScreen(ctx, finetuneApi);
+  const adapters = createAdaptersScreen(ctx, finetuneApi);
   const screens: Record<string, { label: string; element: HTMLElement; onShow?: () => void }> = {
     chat: { label: 'Chat', element: createChatScreen(ctx) },
     documents: { label: 'Documents', element: documents.element, onShow: documents.onShow },
     search: { label: 'Search', element: createSearchScreen(ctx) },
     evaluate: { label: 'Evaluate', element: evaluate.element, onShow: evaluate.onShow },
+    datasets: { label: 'Datasets', element: datasets.element, onShow: datasets.onShow },
+    'fine-tune': { label: 'Fine-tune', element: finetune.element, onShow: finetune.onShow },
+    adapters: { label: 'Adapters', element: adapters.element, onShow: adapters.onShow },
     settings: { label: 'API key', element: createSettingsScreen(ctx) },
   };
 
