@@ -49,7 +49,7 @@ export function lossChart(run: Pick<TrainingRun, 'steps' | 'epochs' | 'bestEpoch
   if (run.bestEpoch) {
     const bx = x(endOf(run.bestEpoch));
     svg.append(el('line', { x1: bx, y1: PAD.top, x2: bx, y2: H - PAD.bottom, class: 'best-epoch', 'data-best-epoch': run.bestEpoch }));
-    svg.append(el('text', { x: bx + 4, y: PAD.top + 12, class: 'tick' }, `best epoch ${run.bestEpoch}`));
+    svg.append(el('text', { x: bx - 4, y: H - PAD.bottom - 8, 'text-anchor': 'end', class: 'tick' }, `best epoch ${run.bestEpoch}`));
   }
   const legend = el('g', { class: 'legend' });
   legend.append(el('line', { x1: W - 190, y1: 24, x2: W - 170, y2: 24, class: 'series train' }), el('text', { x: W - 165, y: 28, class: 'tick' }, 'train (step)'));
