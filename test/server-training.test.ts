@@ -156,7 +156,7 @@ describe('training over HTTP', () => {
       }
     });
     const last = JSON.parse(seen.at(-1)!.data);
-    assert.equal(last.status, 'cancelled');
+    assert.equal(last.status, 'cancelled', JSON.stringify(last.error));
     assert.ok(last.steps.length < 40, 'stopped early');
     const job = await (await f.call(`/api/jobs/${jobId}`, { key: hrEditor })).json();
     assert.equal(job.state, 'failed');
@@ -195,5 +195,22 @@ describe('training over HTTP', () => {
       await restarted.deps.jobs.stop();
       await running.close();
     }
+  });
+  test('erasing a document the adapter learned from flags it: lineage shows the erased document, chat refuses it', { timeout: 60_000 }, async () => {
+    const before = await (await f.call('/api/adapters/hr-lora', { key: hrEditor })).json();
+    const victim = before.lineage.documents[0].id;
+    const erased = await f.call(`/api/documents/${victim}`, { key: hrEditor, method: 'DELETE' });
+    assert.equal(erased.status, 200);
+    assert.ok((await erased.json()).lineage.adapters.includes('hr-lora'));
+    const after = await (await f.call('/api/adapters/hr-lora', { key: hrEditor })).json();
+    assert.equal(after.containsErasedData, true);
+    assert.equal(after.lineage.documents.find((d: { id: string }) => d.id === victim).erased, true);
+    assert.match(after.retrainCommand, /tailor train .*--name hr-lora-retrained/);
+    assert.equal(after.lineage.dataset.hashMatches, false, 'the dataset lost the erased examples since training');
+    const refused = await f.call('/v1/chat/completions', { key: hrEditor, json: { model: 'adapter:hr-lora', messages: [{ role: 'user', content: 'Hi' }] } });
+    assert.equal(refused.status, 403);
+    assert.match((await refused.json()).error.message, /erased document/);
+    const ids = (await (await f.call('/v1/models', { key: hrEditor })).json()).data.map((m: { id: string }) => m.id);
+    assert.ok(!ids.some((id: string) => id.includes('hr-lora')), 'an adapter refused for use is not offered');
   });
 });
