@@ -93,6 +93,12 @@ describe('datasets over HTTP', () => {
     assert.equal(stats.documents, 1);
     const hrStats = await (await f.call('/api/stats', { key: hrReader })).json();
     assert.equal(hrStats.datasets, 1);
+    // An editor of public cannot overwrite it by building or uploading under its name.
+    const publicEditor = f.keys.create({ name: 'pub-ed', role: 'editor', collections: ['public'] }).key;
+    assert.equal((await f.call('/api/datasets/build', { key: publicEditor, json: { collection: 'public', kind: 'qa', name: 'hr-qa', mode: 'replace' } })).status, 404);
+    const form = uploadForm({ format: 'chat', collection: 'public', name: 'hr-qa', mode: 'replace' }, '{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}\n', 'x.jsonl');
+    assert.equal((await f.call('/api/datasets/upload', { key: publicEditor, method: 'POST', body: form })).status, 404);
+    assert.equal((await (await f.call('/api/datasets/hr-qa', { key: hrReader })).json()).collections[0], 'hr');
     // A reader of hr sees it but cannot delete it.
     assert.equal((await f.call('/api/datasets/hr-qa', { key: hrReader, method: 'DELETE' })).status, 403);
   });

@@ -15,6 +15,7 @@ import { datasetScope, mayRead, requireChange } from '../finetune/access.js';
 import { readQuery, readUploadedText } from '../finetune/http.js';
 import { buildDatasetSchema, exportQuerySchema, previewQuerySchema, splitSchema, uploadFieldsSchema } from '../finetune/schemas.js';
 import { safeFileName } from '../uploads.js';
+import { assertCollectionName } from '../collections.js';
 
 const missing = (name: string) => new TailorError('NOT_FOUND', `No dataset "${name}" (or your key has no access to it); GET /api/datasets lists yours.`, { details: { dataset: name } });
 
@@ -50,10 +51,16 @@ export function datasetRoutes(deps: ServerDeps): Hono<AppEnv> {
   app.post('/build', async (c) => {
     const body = await readJson(c, buildDatasetSchema);
     const principal = principalOf(c);
+    assertCollectionName(body.collection);
     requireWrite(principal, body.collection);
     const name = assertName(body.name ?? nameFrom(`${body.collection}-${body.kind}`), 'dataset');
     if ((body.mode ?? 'create') === 'create' && (await store.exists(name))) {
       throw new TailorError('INVALID_ARGUMENT', `A dataset named "${name}" exists already: choose another name, or send mode "append" or "replace".`, { details: { dataset: name } });
+    }
+    // Appending to or replacing a dataset changes it: the key needs its grants too (404 when it cannot see it).
+    if (body.mode === 'append' || body.mode === 'replace') {
+      const existing = (await store.list()).find((m) => m.name === name);
+      if (existing) requireChange(principal, datasetScope(existing), () => missing(name));
     }
     const slot = deps.jobs.reserve(principal.keyId);
     const job = slot.submit({ kind: 'dataset-build', spec: { collection: body.collection, paths: [], params: { ...body, name } }, total: 0 });
@@ -71,10 +78,16 @@ export function datasetRoutes(deps: ServerDeps): Hono<AppEnv> {
     const { name: fileName, text, fields } = await readUploadedText(c, uploadFieldsSchema, deps.limits.maxFileBytes);
     // Labelled data belongs to a collection, so the same grants decide who sees it (and the adapters trained on it).
     const collection = fields.collection ?? (principal.collections.includes('*') ? undefined : principal.collections[0]);
-    if (collection) requireWrite(principal, collection);
+    if (collection) {
+      assertCollectionName(collection);
+      requireWrite(principal, collection);
+    }
     else requireChange(principal, [], () => missing(fields.name ?? fileName));
     const name = assertName(fields.name ?? nameFrom(safeFileName(fileName)), 'dataset');
-    if (fields.mode && fields.mode !== 'create') await visible(principal, name);
+    if (fields.mode && fields.mode !== 'create' && (await store.exists(name))) {
+      const existing = await visible(principal, name);
+      requireChange(principal, datasetScope(existing), () => missing(name));
+    }
     const result = await deps.jobs.exclusive(() =>
       importDataset({
         home: deps.home, file: safeFileName(fileName), text, format: fields.format, name, collection,
