@@ -123,5 +123,8 @@ test('web UI: build a dataset, train a tiny adapter with a live loss curve, see 
   assert.match(await lineage.innerText(), /hr-qa/);
   assert.equal(await page.locator('.adapter-detail .erased-flag').count(), 0);
   await shot('adapters.png');
+  // Delete it (the confirm dialog is accepted): the list no longer has it.
+  await page.getByRole('button', { name: 'Delete hr-lora' }).click();
+  await page.locator('tr[data-adapter="hr-lora"]').waitFor({ state: 'detached' });
   assert.deepEqual(pageErrors, []);
 });
