@@ -214,3 +214,39 @@ describe('training over HTTP', () => {
     assert.ok(!ids.some((id: string) => id.includes('hr-lora')), 'an adapter refused for use is not offered');
   });
 });
+
+describe('training through the shipped server (dist)', () => {
+  test('tailor serve, built: upload a chat dataset and train a local adapter on a model in <home>/models', { timeout: 300_000 }, async () => {
+    const { startBuiltServer } = await import('./helpers/built-server.js');
+    const { tempDir } = await import('./helpers/temp.js');
+    const home = join(await tempDir('tailor-built-train-'), 'home');
+    mkdirSync(join(home, 'models'), { recursive: true });
+    copyFileSync(tinyLlamaPath(), join(home, 'models', 'tiny.gguf'));
+    const server = await startBuiltServer(home);
+    try {
+      const lines = ['Hi|Hello there', 'What is the name of the cat?|The cat is named Lily.', 'Where is the dog?|The dog is in the park.', 'Who is happy?|The little girl is happy.']
+        .map((pair) => { const [q, a] = pair.split('|'); return JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] }); });
+      const form = new FormData();
+      form.append('format', 'chat');
+      form.append('collection', 'notes');
+      form.append('name', 'chat-notes');
+      form.append('file', new Blob([lines.join('\n') + '\n']), 'notes.jsonl');
+      const uploaded = await fetch(`${server.url}/api/datasets/upload`, { method: 'POST', body: form });
+      assert.equal(uploaded.status, 201, await uploaded.clone().text());
+      const started = await fetch(`${server.url}/api/training`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'chat-notes', base: 'tiny.gguf', adapter: 'notes-lora', hyperparameters: { rank: 2, epochs: 1, batchSize: 2 } }) });
+      assert.equal(started.status, 202);
+      const { jobId } = await started.json();
+      const run = await waitFor('the built server\'s run', async () => {
+        const r = await (await fetch(`${server.url}/api/training/${jobId}`)).json();
+        return r.status === 'done' || r.status === 'failed' ? r : undefined;
+      }, 240_000);
+      assert.equal(run.status, 'done', JSON.stringify(run.error) + server.output().stderr);
+      assert.equal(run.steps.length, 2);
+      const adapter = await (await fetch(`${server.url}/api/adapters/notes-lora`)).json();
+      assert.deepEqual(adapter.collections, ['notes']);
+      assert.equal(adapter.format, 'gguf-lora');
+    } finally {
+      await server.stop();
+    }
+  });
+});
