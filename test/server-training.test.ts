@@ -242,7 +242,7 @@ describe('training through the shipped server (dist)', () => {
       }, 240_000);
       assert.equal(run.status, 'done', JSON.stringify(run.error) + server.output().stderr);
       assert.equal(run.steps.length, 2);
-      const adapter = await (await fetch(`${server.url}/api/adapters/notes-lora`)).json();
+      const adapter = (await (await fetch(`${server.url}/api/adapters/notes-lora`)).json()) as { collections: string[]; format: string };
       assert.deepEqual(adapter.collections, ['notes']);
       assert.equal(adapter.format, 'gguf-lora');
     } finally {
