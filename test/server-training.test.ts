@@ -237,7 +237,7 @@ describe('training through the shipped server (dist)', () => {
       assert.equal(started.status, 202);
       const { jobId } = await started.json();
       const run = await waitFor('the built server\'s run', async () => {
-        const r = await (await fetch(`${server.url}/api/training/${jobId}`)).json();
+        const r = (await (await fetch(`${server.url}/api/training/${jobId}`)).json()) as { status: string; error?: unknown; steps: unknown[] };
         return r.status === 'done' || r.status === 'failed' ? r : undefined;
       }, 240_000);
       assert.equal(run.status, 'done', JSON.stringify(run.error) + server.output().stderr);
