@@ -235,7 +235,7 @@ describe('training through the shipped server (dist)', () => {
       assert.equal(uploaded.status, 201, await uploaded.clone().text());
       const started = await fetch(`${server.url}/api/training`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'chat-notes', base: 'tiny.gguf', adapter: 'notes-lora', hyperparameters: { rank: 2, epochs: 1, batchSize: 2 } }) });
       assert.equal(started.status, 202);
-      const { jobId } = await started.json();
+      const { jobId } = (await started.json()) as { jobId: string };
       const run = await waitFor('the built server\'s run', async () => {
         const r = (await (await fetch(`${server.url}/api/training/${jobId}`)).json()) as { status: string; error?: unknown; steps: unknown[] };
         return r.status === 'done' || r.status === 'failed' ? r : undefined;
