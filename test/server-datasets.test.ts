@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type Fixture } from './server-fixture.js';
+import * as schemas from '../src/server/finetune/schemas.js';
 
 /**
  * Datasets over HTTP against a real server: built from a collection as a job, uploaded with
@@ -58,8 +59,9 @@ describe('datasets over HTTP', () => {
     assert.equal(job.kind, 'dataset-build');
     assert.ok(job.total > 0 && job.done === job.total, `progress ${job.done}/${job.total}`);
     assert.equal(job.result.dataset, 'hr-qa');
-    const list = await (await f.call('/api/datasets', { key: hrReader })).json();
-    const hrQa = list.datasets.find((d: { name: string }) => d.name === 'hr-qa');
+    const list = schemas.datasetListSchema.parse(await (await f.call('/api/datasets', { key: hrReader })).json());
+    schemas.datasetSummarySchema.parse(await (await f.call('/api/datasets/hr-qa', { key: hrReader })).json());
+    const hrQa = list.datasets.find((d) => d.name === 'hr-qa')!;
     assert.deepEqual(hrQa.collections, ['hr']);
     assert.ok(hrQa.count >= 3 && hrQa.documents === 3, JSON.stringify(hrQa));
     // A reader cannot build.
@@ -91,7 +93,7 @@ describe('datasets over HTTP', () => {
     assert.deepEqual(stats.collections.map((c: { name: string }) => c.name), ['public']);
     assert.equal(stats.datasets, 0);
     assert.equal(stats.documents, 1);
-    const hrStats = await (await f.call('/api/stats', { key: hrReader })).json();
+    const hrStats = schemas.statsSchema.parse(await (await f.call('/api/stats', { key: hrReader })).json());
     assert.equal(hrStats.datasets, 1);
     // An editor of public cannot overwrite it by building or uploading under its name.
     const publicEditor = f.keys.create({ name: 'pub-ed', role: 'editor', collections: ['public'] }).key;
@@ -104,7 +106,7 @@ describe('datasets over HTTP', () => {
   });
 
   test('preview is paged; split keeps every document in one split; exports in each format', async () => {
-    const page1 = await (await f.call('/api/datasets/hr-qa/examples?offset=0&limit=2', { key: hrReader })).json();
+    const page1 = schemas.previewSchema.parse(await (await f.call('/api/datasets/hr-qa/examples?offset=0&limit=2', { key: hrReader })).json());
     assert.equal(page1.examples.length, 2);
     const page2 = await (await f.call('/api/datasets/hr-qa/examples?offset=2&limit=2', { key: hrReader })).json();
     assert.equal(page2.total, page1.total);
@@ -113,7 +115,7 @@ describe('datasets over HTTP', () => {
 
     const split = await f.call('/api/datasets/hr-qa/split', { key: hrEditor, json: { ratios: [0.34, 0.33, 0.33], seed: 7 } });
     assert.equal(split.status, 200);
-    const { dataset } = await split.json();
+    const { dataset } = schemas.splitResultSchema.parse(await split.json());
     assert.equal(dataset.splits.unassigned, 0);
     const all = await (await f.call(`/api/datasets/hr-qa/examples?limit=200`, { key: hrReader })).json();
     const splitOf = new Map<string, string>();
@@ -141,7 +143,7 @@ describe('datasets over HTTP', () => {
   test('upload validates every line: errors name the lines, nothing is stored until they are fixed or skipped', async () => {
     const rows = ['"Where does Tom live?","Tom lives in a red house."', '"What does Sue like?","Sue likes big dogs."', '"What is in the box?",""', '"Who found the ball?","Lily found the ball."'];
     const csv = `prompt,completion\n${rows.join('\n')}\n`;
-    const checked = await (await f.call('/api/datasets/validate', { key: hrReader, method: 'POST', body: uploadForm({ format: 'csv' }, csv) })).json();
+    const checked = schemas.validateResultSchema.parse(await (await f.call('/api/datasets/validate', { key: hrReader, method: 'POST', body: uploadForm({ format: 'csv' }, csv) })).json());
     assert.equal(checked.valid, false);
     assert.deepEqual(checked.issues.map((i: { line: number; problem: string }) => [i.line, i.problem]), [[4, 'empty-answer']]);
 
@@ -159,7 +161,7 @@ describe('datasets over HTTP', () => {
 
     const stored = await f.call('/api/datasets/upload', { key: hrEditor, method: 'POST', body: uploadForm({ format: 'csv', collection: 'hr', name: 'facts', skipInvalid: 'true' }, csv) });
     assert.equal(stored.status, 201);
-    const body = await stored.json();
+    const body = schemas.uploadResultSchema.parse(await stored.json());
     assert.equal(body.imported, 3);
     assert.deepEqual(body.dataset.collections, ['hr']);
     // Uploading into a collection the key has no grant for is refused.
@@ -206,6 +208,9 @@ describe('route docs', () => {
     const { statsRouteDocs } = await import('../src/server/routes/stats.docs.js');
     const docs = [...datasetRouteDocs, ...trainingRouteDocs, ...adapterRouteDocs, ...arenaRunRouteDocs, ...statsRouteDocs];
     assert.equal(docs.length, 20);
+    const { HTTP_TRAIN_BACKENDS } = await import('../src/server/finetune/schemas.js');
+    const { TRAIN_BACKENDS } = await import('../src/finetune/train.js');
+    assert.deepEqual([...HTTP_TRAIN_BACKENDS], [...TRAIN_BACKENDS], 'the schema offers every training backend');
     for (const doc of docs) {
       for (const schema of [doc.body, doc.query, doc.response]) if (schema) z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
       const path = doc.path.replace(':name', 'no-such').replace(':id', 'job_0000000000000000');

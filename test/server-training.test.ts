@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createServer, type TailorServer } from '../src/server/index.js';
 import { startServer, type Fixture } from './server-fixture.js';
 import { tinyLlamaPath } from './helpers/tiny-llama.js';
+import * as schemas from '../src/server/finetune/schemas.js';
 
 /**
  * Local LoRA training over HTTP on the tiny llama the tests write themselves (threads: 1 inside
@@ -102,15 +103,18 @@ describe('training over HTTP', () => {
     assert.ok(last.perplexity.before > 1 && last.perplexity.after > 1, JSON.stringify(last.perplexity));
     assert.ok(last.bestEpoch === 1 || last.bestEpoch === 2);
 
-    const run = await (await f.call(`/api/training/${jobId}`, { key: hrEditor })).json();
+    const run = schemas.trainingRunSchema.parse(await (await f.call(`/api/training/${jobId}`, { key: hrEditor })).json());
+    schemas.trainingListSchema.parse(await (await f.call('/api/training', { key: hrEditor })).json());
+    schemas.adapterListSchema.parse(await (await f.call('/api/adapters', { key: hrEditor })).json());
+    schemas.baseModelsSchema.parse(models);
     assert.equal(run.steps.length, steps.length, 'the record keeps every step for a reload');
-    const adapter = await (await f.call('/api/adapters/hr-lora', { key: hrEditor })).json();
+    const adapter = schemas.adapterDetailSchema.parse(await (await f.call('/api/adapters/hr-lora', { key: hrEditor })).json());
     assert.deepEqual(adapter.collections, ['hr']);
     assert.equal(adapter.containsErasedData, false);
     assert.equal(adapter.lineage.dataset.name, 'hr-qa');
     assert.equal(adapter.lineage.dataset.hashMatches, true);
     assert.ok(adapter.lineage.documents.length >= 2);
-    assert.ok(adapter.lineage.documents.every((d: { collection: string; erased: boolean }) => d.collection === 'hr' && !d.erased));
+    assert.ok(adapter.lineage.documents.every((d) => d.collection === 'hr' && !d.erased));
     assert.deepEqual(adapter.metrics.validationLoss, epochs.map((e) => e.epoch.validationLoss));
 
     // The public reader sees neither the run nor the adapter: 404, as if they did not exist.

@@ -4,52 +4,20 @@
  */
 import { ApiError, readServerSentEvents, type ServerSentEvent } from './api.js';
 
-export interface DatasetSummary {
-  name: string;
-  count: number;
-  documents: number;
-  splits: { train: number; validation: number; test: number; unassigned: number };
-  collections: string[];
-  updatedAt: string;
-}
-export interface DatasetIssue { line: number; problem: string; message: string }
-export interface Example { id: string; messages: Array<{ role: string; content: string }>; split?: string; origin?: string }
-export interface TrainingStep { step: number; epoch: number; loss: number }
-export interface TrainingEpoch { epoch: number; trainLoss: number; validationLoss?: number }
-export interface TrainingRun {
-  id: string;
-  adapter: string;
-  dataset: string;
-  base: string;
-  backend: string;
-  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
-  totalSteps: number;
-  etaSeconds?: number;
-  steps: TrainingStep[];
-  epochs: TrainingEpoch[];
-  bestEpoch: number | null;
-  stoppedEarly: boolean;
-  perplexity?: { before: number | null; after: number | null };
-  error?: { code: string; message: string };
-  notes: string[];
-  createdAt: string;
-}
-export interface AdapterSummary {
-  name: string;
-  backend: string;
-  format: string;
-  createdAt: string;
-  baseModel: { ref: string };
-  dataset: { name?: string; examples: number; documents: number };
-  collections: string[];
-  metrics: { trainLoss: number[]; validationLoss: number[] };
-  containsErasedData: boolean;
-}
-export interface AdapterDetail extends AdapterSummary {
-  perplexity: { before: number | null; after: number | null };
-  lineage: { documents: Array<{ id: string; source: string | null; title: string | null; collection: string | null; erased: boolean }>; dataset: { name: string | null; exists: boolean; hashMatches: boolean } };
-  retrainCommand?: string;
-}
+// The shapes come from the schemas the server validates with (type-only: nothing of them is bundled).
+import type { z } from 'zod';
+import type {
+  adapterDetailSchema, adapterSummarySchema, datasetIssueSchema, datasetSummarySchema, previewSchema, trainingRunSchema,
+} from '../../src/server/finetune/schemas.js';
+
+export type DatasetSummary = z.infer<typeof datasetSummarySchema>;
+export type DatasetIssue = z.infer<typeof datasetIssueSchema>;
+export type Example = z.infer<typeof previewSchema>['examples'][number];
+export type TrainingRun = z.infer<typeof trainingRunSchema>;
+export type TrainingStep = TrainingRun['steps'][number];
+export type TrainingEpoch = TrainingRun['epochs'][number];
+export type AdapterSummary = z.infer<typeof adapterSummarySchema>;
+export type AdapterDetail = z.infer<typeof adapterDetailSchema>;
 export interface JobState { id: string; state: 'queued' | 'running' | 'done' | 'failed'; done: number; total: number; error?: { code: string; message: string }; result?: unknown }
 
 export interface FinetuneApi {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { TRAIN_BACKENDS } from '../../finetune/train.js';
+
+/** As TRAIN_BACKENDS in src/finetune/train.ts (a test keeps them equal): this file imports only zod, so the web UI can take its types. */
+export const HTTP_TRAIN_BACKENDS = ['local', 'openai', 'axolotl', 'llama-factory', 'together', 'fireworks'] as const;
 
 /** Request and response shapes of the fine-tuning and evaluation routes: they validate requests and feed the OpenAPI document. */
 
@@ -107,7 +109,7 @@ export const startTrainingSchema = z.strictObject({
   dataset: name,
   /** A GGUF file the server offers (local), or a model id (openai, together, fireworks, axolotl, llama-factory). */
   base: z.string().min(1).max(500),
-  backend: z.enum(TRAIN_BACKENDS).default('local'),
+  backend: z.enum(HTTP_TRAIN_BACKENDS).default('local'),
   adapter: name.optional(),
   hyperparameters: hyperparametersSchema.optional(),
 });
@@ -121,6 +123,7 @@ export const trainingRunSchema = z.looseObject({
   collections: z.array(z.string()),
   status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted']),
   totalSteps: z.number(),
+  etaSeconds: z.number().optional(),
   steps: z.array(z.object({ step: z.number(), epoch: z.number(), loss: z.number() })),
   epochs: z.array(z.object({ epoch: z.number(), trainLoss: z.number(), validationLoss: z.number().optional() })),
   bestEpoch: z.number().nullable(),
