@@ -220,13 +220,17 @@ describe('training over HTTP', () => {
 });
 
 describe('training through the shipped server (dist)', () => {
-  test('tailor serve, built: upload a chat dataset and train a local adapter on a model in <home>/models', { timeout: 300_000 }, async () => {
+  test('tailor serve --base-model, built: upload a chat dataset and train a local adapter on the offered model', { timeout: 300_000 }, async () => {
     const { startBuiltServer } = await import('./helpers/built-server.js');
     const { tempDir } = await import('./helpers/temp.js');
+    const { runBuiltCli } = await import('./helpers/built-server.js');
     const home = join(await tempDir('tailor-built-train-'), 'home');
-    mkdirSync(join(home, 'models'), { recursive: true });
-    copyFileSync(tinyLlamaPath(), join(home, 'models', 'tiny.gguf'));
-    const server = await startBuiltServer(home);
+    const missing = await runBuiltCli(home, ['serve', '--port', '0', '--base-model', join(home, 'no-such.gguf')]);
+    assert.equal(missing.code, 3);
+    assert.match(missing.stderr, /--base-model .*no-such\.gguf does not exist/);
+    const model = join(home, '..', 'tiny.gguf');
+    copyFileSync(tinyLlamaPath(), model);
+    const server = await startBuiltServer(home, ['--base-model', model]);
     try {
       const lines = ['Hi|Hello there', 'What is the name of the cat?|The cat is named Lily.', 'Where is the dog?|The dog is in the park.', 'Who is happy?|The little girl is happy.']
         .map((pair) => { const [q, a] = pair.split('|'); return JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] }); });
