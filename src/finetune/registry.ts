@@ -49,6 +49,8 @@ export interface AdapterManifest {
     seconds: number;
     [key: string]: unknown;
   };
+  /** Collections the training examples came from: a key sees the adapter only with a grant for each. */
+  collections?: string[];
   /** Backend-specific facts (remote job id, export command, perplexity before/after…). */
   extra?: Record<string, unknown>;
   /** Set when a document it was trained on was erased: using it is refused unless explicitly allowed. */

@@ -55,6 +55,9 @@ export interface TrainAdapterOptions {
   evaluatePerplexity?: boolean;
   logger?: Logger;
   onProgress?: TrainOptions['onProgress'];
+  onEpoch?: TrainOptions['onEpoch'];
+  /** A checkpoint folder to continue from (local: one of the run's checkpoints/*); overrides `resume`. */
+  resumeFrom?: string;
   abortSignal?: AbortSignal;
 }
 
@@ -185,12 +188,15 @@ async function trainWith(
     train: train.map(strip),
     validation: validation.length > 0 ? validation.map(strip) : undefined,
     outputDir,
-    resumeFrom: options.resume ? outputDir : undefined,
+    resumeFrom: options.resumeFrom ?? (options.resume ? outputDir : undefined),
     onProgress: options.onProgress,
+    onEpoch: options.onEpoch,
     abortSignal: options.abortSignal,
   });
   warnings.push(...run.warnings);
   const used = [...train, ...validation];
+  // An example from no collection (a file imported by the CLI) is "*": only keys that see everything see the adapter.
+  const collections = [...new Set(used.map((e) => e.provenance.collection ?? '*'))].sort();
   const result = run.result;
   if (result.format === 'gguf-lora' && baseIsFile && options.evaluatePerplexity !== false) {
     try {
@@ -218,6 +224,7 @@ async function trainWith(
       exampleIds: used.map((e) => e.id),
       documentIds: [...new Set(used.flatMap((e) => e.provenance.documentIds))],
     },
+    collections,
     hyperparameters: { method: options.hyperparameters?.method ?? 'lora', ...hyperparameters },
     metrics: { trainLoss: result.trainLoss, validationLoss: result.validationLoss, steps: result.steps, tokens: result.tokens, seconds: result.seconds },
     ...(result.extra ? { extra: result.extra } : {}),

@@ -28,6 +28,8 @@ export interface TrainOptions {
   /** Checkpoint dir. */
   resumeFrom?: string;
   onProgress?: (e: { step: number; totalSteps: number; epoch: number; loss: number; tokensPerSecond: number; etaSeconds: number }) => void;
+  /** After each epoch: its mean train loss, the validation loss when validating, and the best epoch so far. */
+  onEpoch?: (e: { epoch: number; trainLoss: number; validationLoss?: number; bestEpoch: number | null; stopping: boolean }) => void;
   abortSignal?: AbortSignal;
 }
 

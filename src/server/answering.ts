@@ -1,5 +1,6 @@
 import type { Answer, Filter } from '../core/types.js';
 import type { ServerDeps } from './context.js';
+import type { ChatModel } from '../providers/types.js';
 
 export interface AnswerRequest {
   question: string;
@@ -15,6 +16,8 @@ export interface AnswerRequest {
   temperature?: number;
   onText?: (delta: string) => void;
   abortSignal?: AbortSignal;
+  /** Answers with this model instead of the home's (a fine-tuned adapter's). */
+  chatModel?: ChatModel;
 }
 
 /** Every answer the server gives goes through here, so each one is scoped and traced the same way. */
@@ -27,6 +30,7 @@ export async function answerQuestion(deps: Pick<ServerDeps, 'tailor' | 'traces'>
     temperature: request.temperature,
     onText: request.onText,
     abortSignal: request.abortSignal,
+    ...(request.chatModel ? { chatModel: request.chatModel } : {}),
   });
   const trace = deps.traces.add({ question: request.question, collections: request.scope, keyId: request.keyId, requested: request.requested, answer });
   return { answer, traceId: trace.id };

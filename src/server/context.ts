@@ -9,6 +9,8 @@ import type { TraceLog } from './traces.js';
 import type { Metrics } from './metrics.js';
 import type { CollectionCatalog } from './collections.js';
 import type { RateLimiter } from './limits.js';
+import type { TrainingRuns } from './finetune/training-runs.js';
+import type { AdapterModels } from './finetune/adapter-models.js';
 
 export interface ServerLimits {
   /** Largest JSON request body (bytes). */
@@ -58,6 +60,14 @@ export interface ServerDeps {
   metrics: Metrics;
   catalog: CollectionCatalog;
   rateLimiter: RateLimiter;
+  /** Training runs started over HTTP, with their losses (the fine-tuning routes). */
+  trainingRuns: TrainingRuns;
+  /** GGUF files the HTTP API may train on or run, besides those in <home>/models/. */
+  baseModels: string[];
+  /** Environment for remote trainers' API keys (OPENAI_API_KEY…), passed in. */
+  env: Record<string, string | undefined>;
+  /** Base models with a fine-tuned adapter applied, for chat requests that name one. */
+  adapterModels: AdapterModels;
 }
 
 export interface AppEnv {

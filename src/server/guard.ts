@@ -92,8 +92,8 @@ function sameOrigin(origin: string, host: string): boolean {
   return withoutDefaultPort(url.host) === withoutDefaultPort(host);
 }
 
-/** Matches the one route that takes multipart uploads: POST /api/collections/:name/documents. */
-const UPLOAD_ROUTE = /^\/api\/collections\/[^/]+\/documents\/?$/;
+/** Matches the routes that take multipart uploads: POST /api/collections/:name/documents, /api/datasets/upload and /validate. */
+const UPLOAD_ROUTE = /^\/api\/(?:collections\/[^/]+\/documents|datasets\/(?:upload|validate))\/?$/;
 
 function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();

@@ -16,6 +16,12 @@ export interface JobView {
   files: FileOutcome[];
   report?: IngestReport;
   error?: { code: string; message: string };
+  /** Every collection the job reads (a dataset built from several); `collection` is the first, or "*" for none. */
+  collections?: string[];
+  /** What a job other than an upload produced (a dataset's manifest, an adapter's name). */
+  result?: unknown;
+  /** The latest progress detail a runner reported (a training step's loss). */
+  detail?: unknown;
   createdAt: string;
   /** Submission order within a home: jobs made in the same millisecond still resume in order. */
   seq?: number;
@@ -23,18 +29,31 @@ export interface JobView {
 }
 
 export interface JobRun {
+  /** The job's id (runners that keep their own records key them by it). */
+  id: string;
   progress(done: number, total: number): void;
-  /** Aborted when the server shuts down; the job then stays queued and resumes at the next start. */
+  /** Reports a progress detail to watchers (not persisted on every call). */
+  detail(value: unknown): void;
+  /** Aborted when the server shuts down (the job then stays queued and resumes at the next start) or when it is cancelled. */
   signal: AbortSignal;
+  /** True once `cancel` was called for this job (so a runner can tell a cancel from a shutdown). */
+  cancelled(): boolean;
+}
+
+/** A runner that is not an upload returns its result this way. */
+export interface JobResult {
+  result: unknown;
 }
 
 /** Runs one kind of job from its persisted description, so a queued job survives a restart. */
-export type JobRunner = (spec: JobSpec, run: JobRun) => Promise<IngestReport>;
+export type JobRunner = (spec: JobSpec, run: JobRun) => Promise<IngestReport | JobResult>;
 
 /** What a job needs to run again after a restart (plain JSON). */
 export interface JobSpec {
   collection: string;
   paths: string[];
+  /** Everything else a non-upload runner needs to run again (plain JSON). */
+  params?: Record<string, unknown>;
 }
 
 type Listener = (job: JobView) => void;
@@ -55,7 +74,7 @@ export const DEFAULT_QUEUE_LIMITS: JobQueueLimits = { maxQueued: 64, maxQueuedPe
 
 /** A place in the queue, held while an upload is received and saved; `submit` uses it, `release` gives it back. */
 export interface JobSlot {
-  submit(input: { kind: string; spec: JobSpec; total: number }): JobView;
+  submit(input: { kind: string; spec: JobSpec; total: number; collections?: string[] }): JobView;
   release(): void;
 }
 
@@ -76,6 +95,8 @@ export interface JobQueue {
   idle(): Promise<void>;
   /** Starts the jobs a previous run left queued or running. */
   resume(): number;
+  /** Cancels a queued or running job: it ends `failed` with the code CANCELLED. Undefined when unknown or finished. */
+  cancel(id: string): JobView | undefined;
   /** Starts nothing new, aborts the running job (it stays queued on disk) and waits for it up to `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -89,6 +110,11 @@ interface Entry {
 export function createJobQueue(options: {
   logger: Logger;
   runners: Record<string, JobRunner>;
+  /**
+   * Kinds that run in a line of their own instead of the store's one writer line (training reads
+   * no store and takes minutes: it must not hold up uploads). Kind → lane name.
+   */
+  lanes?: Record<string, string>;
   /** Folder for the persisted jobs (e.g. <home>/jobs); none keeps them in memory only. */
   dir?: string;
   limits?: Partial<JobQueueLimits>;
@@ -100,14 +126,25 @@ export function createJobQueue(options: {
   const listeners = new Map<string, Set<Listener>>();
   const reserved = new Map<string, number>();
   let tail: Promise<unknown> = Promise.resolve();
+  const laneTails = new Map<string, Promise<unknown>>();
   let stopping = false;
   let lastSeq = 0;
   const shutdown = new AbortController();
-  let running: Promise<unknown> = Promise.resolve();
+  const running = new Set<Promise<unknown>>();
+  const cancels = new Map<string, AbortController>();
 
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const result = tail.then(fn, fn);
     tail = result.catch(() => undefined);
+    return result;
+  }
+
+  function inLane<T>(kind: string, fn: () => Promise<T>): Promise<T> {
+    const lane = options.lanes?.[kind];
+    if (!lane) return exclusive(fn);
+    const previous = laneTails.get(lane) ?? Promise.resolve();
+    const result = previous.then(fn, fn);
+    laneTails.set(lane, result.catch(() => undefined));
     return result;
   }
 
@@ -159,38 +196,60 @@ export function createJobQueue(options: {
 
   function enqueue(entry: Entry): void {
     const job = entry.view;
-    void exclusive(async () => {
+    const cancel = new AbortController();
+    cancels.set(job.id, cancel);
+    void inLane(job.kind, async () => {
       if (stopping) return; // stays queued on disk for the next start
+      if (job.state === 'failed') return; // cancelled while it waited
       const runner = options.runners[job.kind];
       job.state = 'running';
       persist(entry);
       changed(job);
+      let lastSaved = 0;
       const work = (async () => {
         if (!runner) throw new TailorError('INVALID_ARGUMENT', `No runner for jobs of kind "${job.kind}".`);
         return runner(entry.spec, {
-          signal: shutdown.signal,
+          id: job.id,
+          signal: AbortSignal.any([shutdown.signal, cancel.signal]),
+          cancelled: () => cancel.signal.aborted,
           progress(done, total) {
             job.done = done;
             job.total = total;
             changed(job);
           },
+          detail(value) {
+            job.detail = value;
+            // Progress outlives a restart too, but a file per step would be too many writes.
+            if (now() - lastSaved > 2000) {
+              lastSaved = now();
+              persist(entry);
+            }
+            changed(job);
+          },
         });
       })();
-      running = work.catch(() => undefined);
+      const settled = work.catch(() => undefined);
+      running.add(settled);
+      void settled.then(() => running.delete(settled));
       try {
-        const report = await work;
-        Object.assign(job, { state: 'done', report, files: report.files, done: job.total });
+        const out = await work;
+        if ('files' in out) Object.assign(job, { state: 'done', report: out, files: out.files, done: job.total });
+        else Object.assign(job, { state: 'done', result: out.result, done: job.total });
       } catch (error) {
-        if (stopping) {
+        if (cancel.signal.aborted) {
+          Object.assign(job, { state: 'failed', error: { code: 'CANCELLED', message: 'The job was cancelled.' } });
+        } else if (stopping) {
           // Interrupted by shutdown: what was stored is stored, the rest runs again at the next start.
           job.state = 'queued';
           persist(entry);
           return;
+        } else {
+          const e = toTailorError(error);
+          options.logger.log('error', `job ${job.id} failed: ${e.message}`, { code: e.code });
+          Object.assign(job, { state: 'failed', error: { code: e.code, message: e.message } });
         }
-        const e = toTailorError(error);
-        options.logger.log('error', `job ${job.id} failed: ${e.message}`, { code: e.code });
-        Object.assign(job, { state: 'failed', error: { code: e.code, message: e.message } });
       }
+      cancels.delete(job.id);
       job.finishedAt = new Date(now()).toISOString();
       persist(entry);
       changed(job);
@@ -225,11 +284,11 @@ export function createJobQueue(options: {
       };
       return {
         release,
-        submit({ kind, spec, total }) {
+        submit({ kind, spec, total, collections }) {
           if (!held) throw new TailorError('INTERNAL', 'A queue slot was used twice.');
           release();
           forgetExpired();
-          const view: JobView = { id: 'job_' + randomBytes(8).toString('hex'), kind, collection: spec.collection, state: 'queued', done: 0, total, files: [], createdAt: new Date(now()).toISOString(), seq: ++lastSeq };
+          const view: JobView = { id: 'job_' + randomBytes(8).toString('hex'), kind, collection: spec.collection, ...(collections ? { collections } : {}), state: 'queued', done: 0, total, files: [], createdAt: new Date(now()).toISOString(), seq: ++lastSeq };
           const entry: Entry = { view, owner, spec };
           entries.set(view.id, entry);
           persist(entry);
@@ -249,7 +308,25 @@ export function createJobQueue(options: {
       listeners.set(id, set);
       return () => set.delete(listener);
     },
-    idle: () => exclusive(async () => undefined),
+    idle: async () => {
+      await exclusive(async () => undefined);
+      await Promise.all([...laneTails.values()]);
+    },
+    cancel(id) {
+      const entry = entries.get(id);
+      if (!entry || entry.view.finishedAt) return undefined;
+      const job = entry.view;
+      cancels.get(id)?.abort();
+      if (job.state === 'queued') {
+        // Never started: it ends here; its place in the line is skipped.
+        cancels.delete(id);
+        Object.assign(job, { state: 'failed', error: { code: 'CANCELLED', message: 'The job was cancelled before it started.' }, finishedAt: new Date(now()).toISOString() });
+        persist(entry);
+        changed(job);
+        listeners.delete(id);
+      }
+      return job;
+    },
     resume() {
       if (!files) return 0;
       lastSweep = -Infinity; // sweep what the last run left
@@ -274,7 +351,7 @@ export function createJobQueue(options: {
       stopping = true;
       shutdown.abort();
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([running, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+      await Promise.race([Promise.all([...running]), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
       clearTimeout(timer);
     },
   };

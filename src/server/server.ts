@@ -33,6 +33,15 @@ import { arenaRoutes } from './routes/arena.js';
 import { requestId } from './request-id.js';
 import { settingsRoutes } from './routes/settings.js';
 import { openApiRoutes } from './routes/openapi.js';
+import { datasetRoutes } from './routes/datasets.js';
+import { trainingRoutes } from './routes/training.js';
+import { adapterRoutes } from './routes/adapters.js';
+import { arenaRunRoutes } from './routes/arena-runs.js';
+import { statsRoutes } from './routes/stats.js';
+import { createTrainingRuns } from './finetune/training-runs.js';
+import { datasetBuildRunner, trainRunner } from './finetune/runners.js';
+import { arenaRunner } from './finetune/arena-runner.js';
+import { createAdapterModels } from './finetune/adapter-models.js';
 
 export interface CreateServerOptions {
   /** An opened home (openHome), or a workspace, or a tailor plus its home directory. */
@@ -59,6 +68,10 @@ export interface CreateServerOptions {
   queue?: Partial<JobQueueLimits>;
   /** Called once per finished request with one line (method, path, status, milliseconds), e.g. to print it. */
   requestLog?: (line: string) => void;
+  /** GGUF files the HTTP API may train on and run, besides the .gguf files in <home>/models/. */
+  baseModels?: string[];
+  /** Environment for remote trainers' API keys (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface RunningServer {
@@ -83,7 +96,17 @@ export function createServer(options: CreateServerOptions): TailorServer {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const metrics = createMetrics();
   // Persisted in the home, so job status outlives a restart; the runner reads `deps` only when a job runs.
-  const jobs = createJobQueue({ logger, dir: join(home, 'jobs'), limits: options.queue, runners: { upload: (spec, run) => uploadRunner(deps)(spec, run) } });
+  const jobs = createJobQueue({
+    logger, dir: join(home, 'jobs'), limits: options.queue,
+    runners: {
+      upload: (spec, run) => uploadRunner(deps)(spec, run),
+      'dataset-build': (spec, run) => datasetBuildRunner(deps)(spec, run),
+      train: (spec, run) => trainRunner(deps)(spec, run),
+      arena: (spec, run) => arenaRunner(deps)(spec, run),
+    },
+    // Training and arena runs take minutes and write no store: they wait in lines of their own, not before uploads.
+    lanes: { train: 'train', arena: 'arena' },
+  });
   const deps: ServerDeps = {
     tailor, home, owner, logger, limits, metrics,
     keys: options.keys ?? createKeyStore(home),
@@ -94,6 +117,10 @@ export function createServer(options: CreateServerOptions): TailorServer {
     traces: scopedTraceLog(owner.traces),
     catalog: createCollectionCatalog(home, tailor.store),
     rateLimiter: createRateLimiter(limits.ratePerSecond, limits.rateBurst),
+    trainingRuns: createTrainingRuns(home, logger),
+    baseModels: options.baseModels ?? [],
+    env: options.env ?? process.env,
+    adapterModels: createAdapterModels({ home, logger, get env() { return deps.env; } }),
   };
 
   // Uploads left queued by the last run (or cut short by its shutdown) start again.
@@ -137,6 +164,11 @@ export function createServer(options: CreateServerOptions): TailorServer {
   app.route('/api/keys', keyRoutes(deps));
   app.route('/api/arena', arenaRoutes(deps));
   app.route('/api/settings', settingsRoutes(deps));
+  app.route('/api/arena', arenaRunRoutes(deps));
+  app.route('/api/datasets', datasetRoutes(deps));
+  app.route('/api/training', trainingRoutes(deps));
+  app.route('/api/adapters', adapterRoutes(deps));
+  app.route('/api/stats', statsRoutes(deps));
   app.route('/v1', modelRoutes(deps));
   app.route('/v1', chatRoutes(deps));
   app.all('/api/*', () => {
@@ -184,11 +216,13 @@ export function createServer(options: CreateServerOptions): TailorServer {
       return {
         url: `http://${shownHost}:${address.port}`,
         port: address.port,
-        close: () =>
-          new Promise<void>((resolve) => {
+        close: async () => {
+          await new Promise<void>((resolve) => {
             server.close(() => resolve());
             (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-          }),
+          });
+          await deps.adapterModels.close();
+        },
       };
     },
   };

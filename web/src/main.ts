@@ -12,6 +12,10 @@ import { createDocumentViewer } from './viewer.js';
 import { createHistoryScreen } from './history.js';
 import { createKeysScreen } from './keys.js';
 import { createHomeSettingsScreen } from './home-settings.js';
+import { createFinetuneApi } from './finetune-api.js';
+import { createDatasetsScreen } from './datasets.js';
+import { createFinetuneScreen } from './finetune.js';
+import { createAdaptersScreen } from './adapters.js';
 
 const KEY_STORAGE = 'tailor.apiKey';
 
@@ -50,6 +54,10 @@ function start(root: HTMLElement): void {
   const history = createHistoryScreen(ctx);
   const keys = createKeysScreen(ctx);
   const homeSettings = createHomeSettingsScreen(ctx);
+  const finetuneApi = createFinetuneApi(apiKey.get);
+  const datasets = createDatasetsScreen(ctx, finetuneApi);
+  const finetune = createFinetuneScreen(ctx, finetuneApi);
+  const adapters = createAdaptersScreen(ctx, finetuneApi);
   const screens: Record<string, { label: string; element: HTMLElement; onShow?: () => void }> = {
     chat: { label: 'Chat', element: createChatScreen(ctx) },
     documents: { label: 'Documents', element: documents.element, onShow: documents.onShow },
@@ -58,6 +66,9 @@ function start(root: HTMLElement): void {
     history: { label: 'History', element: history.element, onShow: history.onShow },
     keys: { label: 'Keys', element: keys.element, onShow: keys.onShow },
     home: { label: 'Settings', element: homeSettings.element, onShow: homeSettings.onShow },
+    datasets: { label: 'Datasets', element: datasets.element, onShow: datasets.onShow },
+    'fine-tune': { label: 'Fine-tune', element: finetune.element, onShow: finetune.onShow },
+    adapters: { label: 'Adapters', element: adapters.element, onShow: adapters.onShow },
     settings: { label: 'API key', element: createSettingsScreen(ctx) },
   };
 

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { openWorkspace, resolveCacheDir, resolveHome } from '../../workspace.js';
 import { createServer } from '../../server/index.js';
-import { globalFlags, loggerFor, type CliIo } from '../context.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { TailorError } from '../../core/errors.js';
+import { collect, globalFlags, loggerFor, type CliIo } from '../context.js';
 import { decimalFlag, integerFlag } from '../numbers.js';
 
 interface ServeFlags {
@@ -18,6 +21,7 @@ interface ServeFlags {
   requestTimeoutS: number;
   maxQueuedUploads: number;
   maxQueuedPerKey: number;
+  baseModel?: string[];
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -37,10 +41,14 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--request-timeout-s <n>', 'seconds a client has to send a whole request (uploads included)', decimalFlag('--request-timeout-s', 0.001), 30)
     .option('--max-queued-uploads <n>', 'upload jobs waiting or running before new ones get 429', integerFlag('--max-queued-uploads', 1), 64)
     .option('--max-queued-per-key <n>', 'upload jobs waiting or running for one key before its new ones get 429', integerFlag('--max-queued-per-key', 1), 16)
+    .option('--base-model <gguf>', 'a GGUF the HTTP API may fine-tune and run, besides those in <home>/models/ (repeatable)', collect)
     .action(async (flags: ServeFlags, command: Command) => {
       const global = globalFlags(command);
       const logger = loggerFor(io, { ...global, verbose: global.verbose });
       const home = resolveHome(global.home, io.env, io.cwd);
+      const baseModels = (flags.baseModel ?? []).map((path) => resolve(io.cwd, path));
+      const absent = baseModels.find((path) => !existsSync(path));
+      if (absent) throw new TailorError('NOT_FOUND', `--base-model ${absent} does not exist. Give the path of a .gguf file, or put the model in ${home}/models/.`, { details: { path: absent } });
       const workspace = await openWorkspace({ home, env: io.env, store: global.store, llm: flags.llm, logger, cacheDir: resolveCacheDir(io.env), traceFile: flags.traceFile });
       const { tailor } = workspace;
       const { store, embedder, chatModel } = tailor;
@@ -53,6 +61,7 @@ export function registerServe(program: Command, io: CliIo): void {
         },
         allowedHosts: (flags.allowedHosts ?? '').split(',').map((h) => h.trim()).filter(Boolean),
         queue: { maxQueued: flags.maxQueuedUploads, maxQueuedPerKey: flags.maxQueuedPerKey },
+        baseModels, env: io.env,
       });
       let running;
       try {

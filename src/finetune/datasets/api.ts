@@ -25,6 +25,10 @@ export interface ImportDatasetOptions {
   skipInvalid?: boolean;
   /** What to do when the dataset exists: refuse (default), append, or replace. */
   mode?: 'create' | 'append' | 'replace';
+  /** The file's text when it is already in memory (an HTTP upload); `file` then only names it. */
+  text?: string;
+  /** The collection the imported examples belong to (the server files uploads under one, for access control). */
+  collection?: string;
 }
 
 export interface ImportDatasetResult {
@@ -39,10 +43,11 @@ const ISSUES_IN_MESSAGE = 10;
 
 /** Reads, validates, cleans and stores labelled data as a named dataset. */
 export async function importDataset(options: ImportDatasetOptions): Promise<ImportDatasetResult> {
-  const path = resolve(options.file);
+  // An upload has no path on this machine: its name is what errors and history show.
+  const path = options.text !== undefined ? options.file : resolve(options.file);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = options.text ?? (await readFile(path, 'utf8'));
   } catch (cause) {
     throw new TailorError('UNREADABLE_PATH', `Cannot read ${path}: ${(cause as Error).message}`, { cause, details: { path } });
   }
@@ -60,7 +65,9 @@ export async function importDataset(options: ImportDatasetOptions): Promise<Impo
   const name = options.name ?? nameFrom(basename(path));
   const store = createDatasetStore(options.home);
   const existing = await existingExamples(store, name, options.mode ?? 'create');
-  const cleaned = cleanExamples([...existing, ...parsed.examples], { dedupe: options.dedupe, redact: options.redact });
+  const collection = options.collection;
+  const incoming = collection ? parsed.examples.map((e) => ({ ...e, provenance: { ...e.provenance, collection } })) : parsed.examples;
+  const cleaned = cleanExamples([...existing, ...incoming], { dedupe: options.dedupe, redact: options.redact });
   const manifest = await store.save(name, cleaned.examples, {
     operation: 'import',
     details: { file: path, format: options.format, records: parsed.records, invalid: parsed.issues.length, exactDuplicates: cleaned.report.exactDuplicates, nearDuplicates: cleaned.report.nearDuplicates.length, redactions: cleaned.report.redactions },

@@ -145,7 +145,7 @@ export function createLocalLoraTrainer(settings: LocalLoraTrainerSettings = {}):
           resumed
             ? { state: resumed.state, optimizer: { step: resumed.state.step, m: pick('adam.m.'), v: pick('adam.v.') }, ...(best ? { best } : {}) }
             : { state: freshState(checkpointSettings) },
-          { logger, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) },
+          { logger, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}), ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}) },
         );
 
         // The exported weights (best epoch when validating) are what llama.cpp will run, so the

@@ -98,7 +98,7 @@ export async function runTrainingLoop(
   data: { train: EncodedSequence[]; validation: EncodedSequence[] },
   settings: LoopSettings,
   start: { state: MutableState; optimizer?: Parameters<typeof createAdamW>[3]; best?: Map<string, Float32Array> },
-  hooks: { onProgress?: TrainOptions['onProgress']; abortSignal?: AbortSignal; logger: Logger },
+  hooks: { onProgress?: TrainOptions['onProgress']; onEpoch?: TrainOptions['onEpoch']; abortSignal?: AbortSignal; logger: Logger },
 ): Promise<LoopResult> {
   const state = start.state;
   const optimizer = createAdamW(tf, lora.variables(), { learningRate: settings.learningRate, weightDecay: settings.weightDecay }, start.optimizer);
@@ -189,6 +189,7 @@ export async function runTrainingLoop(
       });
       const patience = settings.earlyStoppingPatience;
       const stop = patience !== undefined && data.validation.length > 0 && state.epochsWithoutImprovement >= patience;
+      hooks.onEpoch?.({ epoch: state.epoch + 1, trainLoss: state.trainLoss.at(-1)!, ...(data.validation.length > 0 ? { validationLoss: state.validationLoss.at(-1)! } : {}), bestEpoch: state.bestEpoch, stopping: stop });
       state.epoch++;
       epochStats.push({ epoch: state.epoch, seconds: (performance.now() - epochStartedAt) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024 });
       save(`epoch-${state.epoch}`);

@@ -9,6 +9,11 @@ import { traceDocs } from '../routes/traces.docs.js';
 import { keyDocs } from '../routes/keys.docs.js';
 import { arenaDocs } from '../routes/arena.docs.js';
 import { openAiDocs } from '../routes/openai.docs.js';
+import { datasetRouteDocs } from '../routes/datasets.docs.js';
+import { trainingRouteDocs } from '../routes/training.docs.js';
+import { adapterRouteDocs } from '../routes/adapters.docs.js';
+import { arenaRunRouteDocs } from '../routes/arena-runs.docs.js';
+import { statsRouteDocs } from '../routes/stats.docs.js';
 
 /**
  * Every route the server mounts, described. A route added to server.ts without its RouteDoc here fails
@@ -25,4 +30,9 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
   ...keyDocs,
   ...arenaDocs,
   ...openAiDocs,
+  ...datasetRouteDocs,
+  ...trainingRouteDocs,
+  ...adapterRouteDocs,
+  ...arenaRunRouteDocs,
+  ...statsRouteDocs,
 ];

@@ -11,7 +11,8 @@ export function jobRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   const find = (c: Parameters<typeof principalOf>[0]): JobView => {
     const job = deps.jobs.get(c.req.param('id') ?? '');
-    if (!job || !grants(principalOf(c), job.collection)) throw new TailorError('NOT_FOUND', `No job "${c.req.param('id')}" (finished jobs are kept for a while, then forgotten).`);
+    // A job over several collections (a dataset built from more than one) needs every grant.
+    if (!job || !(job.collections ?? [job.collection]).every((name) => grants(principalOf(c), name))) throw new TailorError('NOT_FOUND', `No job "${c.req.param('id')}" (finished jobs are kept for a while, then forgotten).`);
     return job;
   };
 

@@ -14,6 +14,7 @@ import { refuseUnsupportedFields } from './openai-fields.js';
 import { resolveFollowUp } from '../../answer/follow-up.js';
 import type { AnswerConflict } from '../../core/types.js';
 import { seesAll } from '../auth.js';
+import { splitAdapterModel } from '../finetune/adapter-models.js';
 
 interface Outcome {
   text: string;
@@ -41,11 +42,15 @@ export function chatRoutes(deps: ServerDeps): Hono<AppEnv> {
     const principal = principalOf(c);
     const messages = toMessages(body);
     let run: (onText?: (delta: string) => void) => Promise<Outcome>;
-    const collection = ragCollection(body.model);
+    // "rag:hr+adapter:NAME" answers from hr with the adapter's model; "adapter:NAME" is that model alone.
+    const named = splitAdapterModel(body.model);
+    const adapterModel = named.adapter !== undefined ? await deps.adapterModels.get(principal, named.adapter) : undefined;
+    const modelId = named.model;
+    const collection = ragCollection(modelId);
     // "extractive" (listed by /v1/models when no chat model is configured) answers over every collection the key can read.
     const extractiveAll = collection === undefined && !deps.chatModel && body.model === EXTRACTIVE_MODEL;
     if (collection !== undefined || extractiveAll) {
-      if (collection !== undefined) await resolveRagModel(deps, principal, body.model);
+      if (collection !== undefined) await resolveRagModel(deps, principal, modelId);
       if (body.stop !== undefined && body.stop !== null) {
         throw new TailorError('INVALID_ARGUMENT', `The field "stop" is not supported for "${body.model}": answers are composed from cited sentences, not sampled; limit length with max_tokens.`, { details: { param: 'stop' } });
       }
@@ -54,7 +59,7 @@ export function chatRoutes(deps: ServerDeps): Hono<AppEnv> {
       const scope = collection !== undefined ? [collection] : seesAll(principal) ? undefined : await visibleCollections(deps, principal);
       run = async (onText) => {
         const { answer, traceId } = await answerQuestion(deps, {
-          question, scope, keyId: principal.keyId, requested: collection !== undefined ? [collection] : undefined, onText, abortSignal: c.req.raw.signal,
+          question, scope, keyId: principal.keyId, requested: collection !== undefined ? [collection] : undefined, onText, abortSignal: c.req.raw.signal, chatModel: adapterModel,
           maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined, temperature: body.temperature ?? undefined,
         });
         return {
@@ -69,9 +74,10 @@ export function chatRoutes(deps: ServerDeps): Hono<AppEnv> {
         };
       };
     } else {
-      const model = deps.chatModel;
+      if (adapterModel && modelId !== '') throw new TailorError('NOT_FOUND', `Unknown model "${body.model}": name an adapter as "adapter:NAME" or "rag:<collection>+adapter:NAME" (GET /v1/models).`, { details: { param: 'model' } });
+      const model = adapterModel ?? deps.chatModel;
       if (!model) throw new TailorError('NOT_FOUND', `Unknown model "${body.model}": this server has no chat model; use "${EXTRACTIVE_MODEL}" or "rag:<collection>" (GET /v1/models).`, { details: { param: 'model' } });
-      if (body.model !== model.modelId) throw new TailorError('NOT_FOUND', `Unknown model "${body.model}": this server offers "${model.modelId}" and "rag:<collection>" models (GET /v1/models).`);
+      if (!adapterModel && body.model !== model.modelId) throw new TailorError('NOT_FOUND', `Unknown model "${body.model}": this server offers "${model.modelId}" and "rag:<collection>" models (GET /v1/models).`);
       const call = {
         messages, maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined, temperature: body.temperature ?? undefined,
         stop: typeof body.stop === 'string' ? [body.stop] : body.stop ?? undefined, seed: body.seed ?? undefined, abortSignal: c.req.raw.signal,

@@ -5,6 +5,7 @@ import type { Principal } from '../keys.js';
 import { grants, seesAll } from '../auth.js';
 import { readJson } from '../limits.js';
 import { embeddingsSchema } from '../schemas.js';
+import { ADAPTER_PREFIX, splitAdapterModel, visibleAdapters } from '../finetune/adapter-models.js';
 
 export const RAG_PREFIX = 'rag:';
 /** The plain model id when no chat model is configured: extractive answers over every collection the key can read. */
@@ -37,14 +38,23 @@ export function modelRoutes(deps: ServerDeps): Hono<AppEnv> {
   const entry = (id: string) => ({ id, object: 'model', created, owned_by: 'tailor' });
 
   app.get('/models', async (c) => {
-    const names = await visibleCollections(deps, principalOf(c));
+    const principal = principalOf(c);
+    const names = await visibleCollections(deps, principal);
     const plain = deps.chatModel?.modelId ?? EXTRACTIVE_MODEL;
-    return c.json({ object: 'list', data: [...names.map((n) => entry(RAG_PREFIX + n)), entry(plain)] });
+    // Each adapter the key may see, alone and over each collection it came from.
+    const adapters = (await visibleAdapters(deps.home, principal)).filter((a) => !a.containsErasedData);
+    const adapterIds = adapters.flatMap((a) => [ADAPTER_PREFIX + a.name, ...(a.collections ?? []).filter((n) => n !== '*' && names.includes(n)).map((n) => `${RAG_PREFIX}${n}+${ADAPTER_PREFIX}${a.name}`)]);
+    return c.json({ object: 'list', data: [...names.map((n) => entry(RAG_PREFIX + n)), entry(plain), ...adapterIds.map(entry)] });
   });
 
   app.get('/models/:id', async (c) => {
     const id = c.req.param('id');
-    if (ragCollection(id) !== undefined) await resolveRagModel(deps, principalOf(c), id);
+    const named = splitAdapterModel(id);
+    if (named.adapter !== undefined) {
+      const visible = (await visibleAdapters(deps.home, principalOf(c))).some((a) => a.name === named.adapter && !a.containsErasedData);
+      if (!visible) throw new TailorError('NOT_FOUND', `No model "${id}" (or your key has no access to it).`);
+      if (named.model) await resolveRagModel(deps, principalOf(c), named.model);
+    } else if (ragCollection(id) !== undefined) await resolveRagModel(deps, principalOf(c), id);
     else if (id !== (deps.chatModel?.modelId ?? EXTRACTIVE_MODEL)) throw new TailorError('NOT_FOUND', `No model "${id}".`);
     return c.json(entry(id));
   });
