@@ -47,7 +47,9 @@ function renderOperation(method: string, path: string, op: OpenApiOperation): st
 ${params ? `<h4>Parameters</h4><ul>${params}</ul>` : ''}${body}<h4>Responses</h4><ul>${responses}</ul></article>`;
 }
 
-function schemaSummary(schema: JsonSchema): string {
+function schemaSummary(schema: JsonSchema | boolean): string {
+  // JSON Schema allows `true` (anything) and `false` (nothing) wherever a schema goes.
+  if (typeof schema === 'boolean') return `<code>${schema ? 'any' : 'never'}</code>`;
   if (Array.isArray(schema.enum)) return `<code>${esc(schema.enum.map((v) => JSON.stringify(v)).join(' | '))}</code>`;
   if ('const' in schema) return `<code>${esc(JSON.stringify(schema.const))}</code>`;
   if (Array.isArray(schema.anyOf)) return (schema.anyOf as JsonSchema[]).map(schemaSummary).join(' or ');
@@ -59,16 +61,17 @@ function schemaSummary(schema: JsonSchema): string {
 /** Objects as nested field lists, down to a few levels (the JSON document has everything). */
 function renderSchema(schema: JsonSchema, depth = 0): string {
   const object = schema.type === 'array' ? ((schema.items as JsonSchema) ?? {}) : schema;
-  const props = object.properties as Record<string, JsonSchema> | undefined;
+  const props = object.properties as Record<string, JsonSchema | boolean> | undefined;
   if (!props || depth > 3) return ` ${schemaSummary(schema)}`;
   const required = new Set((object.required as string[]) ?? []);
   const items = Object.entries(props)
-    .map(([name, prop]) => `<li><code>${esc(name)}</code>${required.has(name) ? '' : '<span class="muted">?</span>'}: ${schemaSummary(prop)}${prop.description ? ` — ${prose(String(prop.description))}` : ''}${renderNested(prop, depth)}</li>`)
+    .map(([name, prop]) => `<li><code>${esc(name)}</code>${required.has(name) ? '' : '<span class="muted">?</span>'}: ${schemaSummary(prop)}${typeof prop !== 'boolean' && prop.description ? ` — ${prose(String(prop.description))}` : ''}${renderNested(prop, depth)}</li>`)
     .join('');
   return `${schema.type === 'array' ? ' array of' : ''}<ul class="fields">${items}</ul>`;
 }
 
-function renderNested(prop: JsonSchema, depth: number): string {
+function renderNested(prop: JsonSchema | boolean, depth: number): string {
+  if (typeof prop === 'boolean') return '';
   const inner = prop.type === 'array' ? ((prop.items as JsonSchema) ?? {}) : prop;
   return inner.properties ? renderSchema(inner, depth + 1).replace(/^ array of/, '') : '';
 }
