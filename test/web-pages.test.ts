@@ -201,7 +201,7 @@ test('web pages: threads, side by side, history, keys, settings, API reference, 
   assert.ok(links.length >= 8, `nav links: ${JSON.stringify(links)}`);
   for (const [href, label] of links) {
     await page.goto(`${server.url}/${href}`);
-    await page.locator('main section:not([hidden])').waitFor();
+    await page.locator('main > section:not([hidden])').waitFor();
     await page.waitForLoadState('networkidle');
     problems.push(...(await seriousViolations(page)).map((p) => `${label}: ${p}`));
   }
