@@ -53,30 +53,45 @@ export interface JobQueueLimits {
 
 export const DEFAULT_QUEUE_LIMITS: JobQueueLimits = { maxQueued: 64, maxQueuedPerKey: 16, keepFinishedMs: 24 * 3600 * 1000 };
 
+/** An uploaded file's bytes, saved at `path` (under the home) by the replica that received it. */
+export interface JobFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** What a job is made of: its runner's kind, its spec, and the files it reads (kept by a shared queue for other replicas). */
+export interface JobSubmission {
+  kind: string;
+  spec: JobSpec;
+  total: number;
+  files?: JobFile[];
+}
+
 /** A place in the queue, held while an upload is received and saved; `submit` uses it, `release` gives it back. */
 export interface JobSlot {
-  submit(input: { kind: string; spec: JobSpec; total: number }): JobView;
+  submit(input: JobSubmission): Promise<JobView>;
   release(): void;
 }
 
 /**
- * One in-process queue for everything that writes to the store: uploads run as
- * background jobs, deletes and syncs wait their turn via `exclusive`, so the
- * SQLite store never sees two writers interleave. Jobs are persisted under
- * `dir` (one file each), so their status outlives a restart and queued ones resume.
+ * The queue for everything that writes to the store: uploads run as background jobs,
+ * deletes and syncs wait their turn via `exclusive`, so this process never has two of its
+ * writers interleave. Two implementations: `createJobQueue` (one process; jobs persisted
+ * as files under the home) and `createPostgresJobQueue` (a table shared by every replica
+ * on one database; jobs-postgres.ts). test/job-queue-contract.ts holds both to one contract.
  */
 export interface JobQueue {
-  /** Takes a place for `owner` (a key id), or throws RATE_LIMITED with a Retry-After when the queue is full. */
-  reserve(owner: string): JobSlot;
+  /** Takes a place for `owner` (a key id), or rejects with RATE_LIMITED and a Retry-After when the queue is full. */
+  reserve(owner: string): Promise<JobSlot>;
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
-  get(id: string): JobView | undefined;
+  get(id: string): Promise<JobView | undefined>;
   /** Calls `listener` on every change of the job until it ends; returns the unsubscribe. */
   watch(id: string, listener: Listener): () => void;
   /** Resolves when everything queued so far has finished. */
   idle(): Promise<void>;
-  /** Starts the jobs a previous run left queued or running. */
-  resume(): number;
-  /** Starts nothing new, aborts the running job (it stays queued on disk) and waits for it up to `timeoutMs`. */
+  /** Starts the jobs a previous run left queued or running; resolves to how many there were. */
+  resume(): Promise<number>;
+  /** Starts nothing new, aborts the running job (it stays queued) and waits for it up to `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -84,6 +99,47 @@ interface Entry {
   view: JobView;
   owner: string;
   spec: JobSpec;
+}
+
+export type JobListener = Listener;
+
+export const shuttingDown = () => new TailorError('RATE_LIMITED', 'The server is shutting down; retry the upload in a few seconds.', { details: { retryAfterSeconds: 5 } });
+
+/** Places taken by uploads still being received, per owner, in this process. */
+export function createReservations() {
+  const held = new Map<string, number>();
+  return {
+    count: (owner?: string) => (owner === undefined ? [...held.values()].reduce((a, b) => a + b, 0) : held.get(owner) ?? 0),
+    take(owner: string) {
+      held.set(owner, (held.get(owner) ?? 0) + 1);
+      let holding = true;
+      const release = () => {
+        if (!holding) return;
+        holding = false;
+        const left = (held.get(owner) ?? 1) - 1;
+        if (left > 0) held.set(owner, left);
+        else held.delete(owner);
+      };
+      return {
+        release,
+        /** Turns the place into a job: once only. */
+        use() {
+          if (!holding) throw new TailorError('INTERNAL', 'A queue slot was used twice.');
+          release();
+        },
+      };
+    },
+  };
+}
+
+/** The refusal when `all` places (jobs waiting or running plus uploads being received) or `mine` for one key reach the limits. */
+export function queueFull(limits: JobQueueLimits, counts: { all: number; mine: number; pending: number }): TailorError | undefined {
+  let reason: string | undefined;
+  if (counts.all >= limits.maxQueued) reason = `The upload queue is full (${limits.maxQueued} jobs waiting or running)`;
+  else if (counts.mine >= limits.maxQueuedPerKey) reason = `This key already has ${limits.maxQueuedPerKey} uploads waiting or running`;
+  if (!reason) return undefined;
+  const retryAfterSeconds = Math.min(60, 2 + counts.pending);
+  return new TailorError('RATE_LIMITED', `${reason}; retry after ${retryAfterSeconds} s (GET /api/jobs/:id shows progress).`, { details: { retryAfterSeconds } });
 }
 
 export function createJobQueue(options: {
@@ -98,7 +154,7 @@ export function createJobQueue(options: {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const listeners = new Map<string, Set<Listener>>();
-  const reserved = new Map<string, number>();
+  const reserved = createReservations();
   let tail: Promise<unknown> = Promise.resolve();
   let stopping = false;
   let lastSeq = 0;
@@ -147,6 +203,7 @@ export function createJobQueue(options: {
 
   function fromDisk(id: string): JobView | undefined {
     const view = files?.read(id)?.view;
+    if (view && !view.finishedAt) return { ...view, state: 'queued' }; // left by a previous run, waiting for resume()
     return view?.finishedAt && Date.parse(view.finishedAt) >= now() - limits.keepFinishedMs ? view : undefined;
   }
 
@@ -199,35 +256,16 @@ export function createJobQueue(options: {
     });
   }
 
-  function full(owner: string): string | undefined {
-    const all = pending() + [...reserved.values()].reduce((a, b) => a + b, 0);
-    if (all >= limits.maxQueued) return `The upload queue is full (${limits.maxQueued} jobs waiting or running)`;
-    if (pending(owner) + (reserved.get(owner) ?? 0) >= limits.maxQueuedPerKey) return `This key already has ${limits.maxQueuedPerKey} uploads waiting or running`;
-    return undefined;
-  }
-
   return {
-    reserve(owner) {
-      if (stopping) throw new TailorError('RATE_LIMITED', 'The server is shutting down; retry the upload in a few seconds.', { details: { retryAfterSeconds: 5 } });
-      const reason = full(owner);
-      if (reason) {
-        const retryAfterSeconds = Math.min(60, 2 + pending());
-        throw new TailorError('RATE_LIMITED', `${reason}; retry after ${retryAfterSeconds} s (GET /api/jobs/:id shows progress).`, { details: { retryAfterSeconds } });
-      }
-      reserved.set(owner, (reserved.get(owner) ?? 0) + 1);
-      let held = true;
-      const release = () => {
-        if (!held) return;
-        held = false;
-        const left = (reserved.get(owner) ?? 1) - 1;
-        if (left > 0) reserved.set(owner, left);
-        else reserved.delete(owner);
-      };
+    async reserve(owner) {
+      if (stopping) throw shuttingDown();
+      const refused = queueFull(limits, { all: pending() + reserved.count(), mine: pending(owner) + reserved.count(owner), pending: pending() });
+      if (refused) throw refused;
+      const place = reserved.take(owner);
       return {
-        release,
-        submit({ kind, spec, total }) {
-          if (!held) throw new TailorError('INTERNAL', 'A queue slot was used twice.');
-          release();
+        release: place.release,
+        async submit({ kind, spec, total }) {
+          place.use();
           forgetExpired();
           const view: JobView = { id: 'job_' + randomBytes(8).toString('hex'), kind, collection: spec.collection, state: 'queued', done: 0, total, files: [], createdAt: new Date(now()).toISOString(), seq: ++lastSeq };
           const entry: Entry = { view, owner, spec };
@@ -239,7 +277,7 @@ export function createJobQueue(options: {
       };
     },
     exclusive,
-    get(id) {
+    async get(id) {
       forgetExpired();
       return entries.get(id)?.view ?? fromDisk(id);
     },
@@ -250,7 +288,7 @@ export function createJobQueue(options: {
       return () => set.delete(listener);
     },
     idle: () => exclusive(async () => undefined),
-    resume() {
+    async resume() {
       if (!files) return 0;
       lastSweep = -Infinity; // sweep what the last run left
       const loaded: Entry[] = [];

@@ -95,7 +95,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
   };
 
   // Uploads left queued by the last run (or cut short by its shutdown) start again.
-  jobs.resume();
+  void jobs.resume().catch((error: unknown) => logger.log('error', `could not resume queued jobs: ${(error as Error).message}`));
 
   let bound: BoundAddress | undefined;
   const app = new Hono<AppEnv>();
