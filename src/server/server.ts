@@ -14,7 +14,9 @@ import { createErrorHandler } from './errors.js';
 import { createRateLimiter, rateLimit } from './limits.js';
 import { guardBodies, guardOrigin, securityHeaders, type BoundAddress } from './guard.js';
 import { createMetrics, measure } from './metrics.js';
-import { createJobQueue, type JobQueueLimits } from './jobs.js';
+import { createJobQueue, type JobQueueLimits, type JobRun, type JobSpec } from './jobs.js';
+import { createPostgresJobQueue } from './jobs-postgres.js';
+import { createPostgresKeyStore } from './keys-postgres.js';
 import { uploadRunner } from './uploads.js';
 import { scopedTraceLog } from './traces.js';
 import type { Home } from '../home/home.js';
@@ -55,6 +57,8 @@ export interface CreateServerOptions {
   allowedHosts?: string[];
   /** Upload queue bounds and how long finished jobs stay visible. */
   queue?: Partial<JobQueueLimits>;
+  /** On a shared (PostgreSQL) store: how long a replica's claim on a job holds without a heartbeat, and how often idle replicas look for jobs. */
+  replicas?: { leaseMs?: number; pollMs?: number };
   /** Called once per finished request with one line (method, path, status, milliseconds), e.g. to print it. */
   requestLog?: (line: string) => void;
 }
@@ -81,10 +85,15 @@ export function createServer(options: CreateServerOptions): TailorServer {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const metrics = createMetrics();
   // Persisted in the home, so job status outlives a restart; the runner reads `deps` only when a job runs.
-  const jobs = createJobQueue({ logger, dir: join(home, 'jobs'), limits: options.queue, runners: { upload: (spec, run) => uploadRunner(deps)(spec, run) } });
+  // On a shared database (PostgreSQL) jobs and keys live there, so replicas act as one service (docs/replicas.md).
+  const runners = { upload: (spec: JobSpec, run: JobRun) => uploadRunner(deps)(spec, run) };
+  const shared = tailor.store.sharedDatabase;
+  const jobs = shared
+    ? createPostgresJobQueue({ database: shared, home, logger, limits: options.queue, runners, leaseMs: options.replicas?.leaseMs, pollMs: options.replicas?.pollMs })
+    : createJobQueue({ logger, dir: join(home, 'jobs'), limits: options.queue, runners });
   const deps: ServerDeps = {
     tailor, home, owner, logger, limits, metrics,
-    keys: options.keys ?? createKeyStore(home),
+    keys: options.keys ?? (shared ? createPostgresKeyStore({ database: shared }) : createKeyStore(home)),
     embedder: options.embedder, chatModel: options.chatModel,
     allowOpen: false,
     version: options.version ?? '0.1.0',
@@ -122,9 +131,9 @@ export function createServer(options: CreateServerOptions): TailorServer {
     app.use(prefix, authenticate(deps), rateLimit(deps.rateLimiter));
   }
 
-  app.get('/api/me', (c) => {
+  app.get('/api/me', async (c) => {
     const { name, role, collections } = principalOf(c);
-    return c.json({ name, role, collections, open: deps.keys.isEmpty() });
+    return c.json({ name, role, collections, open: await deps.keys.isEmpty() });
   });
   app.route('/api', queryRoutes(deps));
   app.route('/api/collections', collectionRoutes(deps));
@@ -152,7 +161,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
       if (!(limits.requestTimeoutMs > 0) || !(limits.headersTimeoutMs > 0)) {
         throw new TailorError('INVALID_ARGUMENT', `Request timeouts must be positive (got ${limits.requestTimeoutMs} ms); pass --request-timeout-s a number of seconds above 0.`);
       }
-      const open = deps.keys.isEmpty();
+      const open = await deps.keys.isEmpty();
       if (open && !LOOPBACK.has(host) && !options.insecureOpen) {
         throw new TailorError('INVALID_ARGUMENT', `No API keys exist, so the server would be open to anyone on ${host}. Create one first (\`tailor keys create --role admin --collections "*" --name admin\`), bind to 127.0.0.1, or pass --insecure-open.`);
       }

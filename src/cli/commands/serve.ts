@@ -18,6 +18,7 @@ interface ServeFlags {
   requestTimeoutS: number;
   maxQueuedUploads: number;
   maxQueuedPerKey: number;
+  jobLeaseS: number;
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -37,6 +38,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--request-timeout-s <n>', 'seconds a client has to send a whole request (uploads included)', decimalFlag('--request-timeout-s', 0.001), 30)
     .option('--max-queued-uploads <n>', 'upload jobs waiting or running before new ones get 429', integerFlag('--max-queued-uploads', 1), 64)
     .option('--max-queued-per-key <n>', 'upload jobs waiting or running for one key before its new ones get 429', integerFlag('--max-queued-per-key', 1), 16)
+    .option('--job-lease-s <n>', 'with a PostgreSQL store: seconds a replica\'s claim on an upload job holds without a heartbeat before another replica takes the job over', decimalFlag('--job-lease-s', 0.1), 15)
     .action(async (flags: ServeFlags, command: Command) => {
       const global = globalFlags(command);
       const logger = loggerFor(io, { ...global, verbose: global.verbose });
@@ -53,6 +55,7 @@ export function registerServe(program: Command, io: CliIo): void {
         },
         allowedHosts: (flags.allowedHosts ?? '').split(',').map((h) => h.trim()).filter(Boolean),
         queue: { maxQueued: flags.maxQueuedUploads, maxQueuedPerKey: flags.maxQueuedPerKey },
+        replicas: { leaseMs: flags.jobLeaseS * 1000 },
       });
       let running;
       try {
@@ -63,7 +66,7 @@ export function registerServe(program: Command, io: CliIo): void {
         await workspace.owner.close();
         throw error;
       }
-      const keyCount = server.deps.keys.list().length;
+      const keyCount = (await server.deps.keys.list()).length;
       io.stdout.write(`Tailor server listening on ${running.url}\n`);
       io.stdout.write(`Web UI: ${running.url}/   OpenAI-compatible API: ${running.url}/v1   REST API: ${running.url}/api\n`);
       if (keyCount > 0) io.stdout.write(`API keys required (${keyCount} in ${server.deps.keys.path}); send "Authorization: Bearer <key>".\n`);
