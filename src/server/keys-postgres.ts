@@ -91,3 +91,24 @@ CREATE TABLE IF NOT EXISTS ${table} (
     client.release();
   }
 }
+
+/** Every stored key with its hash, for copying them to another store (`tailor store migrate`). */
+export async function readKeyTable(database: SharedDatabase): Promise<StoredKey[]> {
+  const table = `"${database.schema}"."api_keys"`;
+  await ensureTable(database.pool, database.schema, table);
+  return (await database.pool.query<KeyRow>(`SELECT * FROM ${table} ORDER BY created_at, key_id`)).rows.map(fromRow);
+}
+
+/** Adds stored keys (hash and all) to the table, skipping ids already there; returns how many were added. */
+export async function addToKeyTable(database: SharedDatabase, keys: StoredKey[]): Promise<number> {
+  const table = `"${database.schema}"."api_keys"`;
+  await ensureTable(database.pool, database.schema, table);
+  let added = 0;
+  for (const k of keys) {
+    const result = await database.pool.query(
+      `INSERT INTO ${table} (key_id, name, role, collections, hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [k.keyId, k.name, k.role, k.collections, k.hash, k.prefix, k.createdAt]);
+    added += result.rowCount ?? 0;
+  }
+  return added;
+}

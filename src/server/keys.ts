@@ -175,3 +175,28 @@ export function newKey({ name, role, collections }: { name: string; role: Role; 
 }
 
 export const keyNotFound = (id: string) => new TailorError('NOT_FOUND', `No key has the id "${id}"; list them with \`tailor keys list\`.`);
+
+/** The keys stored in `<home>/keys.json` with their hashes, for copying them to another store (`tailor store migrate`). */
+export function readKeyFile(home: string): StoredKey[] {
+  const path = join(home, KEYS_FILE);
+  try {
+    statSync(path);
+  } catch {
+    return [];
+  }
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as { keys?: StoredKey[] };
+    return Array.isArray(parsed.keys) ? parsed.keys : [];
+  } catch (cause) {
+    throw new TailorError('STORE_CORRUPT', `${path} is not valid JSON: restore it or delete it and create keys again with \`tailor keys create\`.`, { cause });
+  }
+}
+
+/** Adds stored keys (hash and all) to `<home>/keys.json`, skipping ids already there; returns how many were added. */
+export function addToKeyFile(home: string, add: StoredKey[]): number {
+  const keys = readKeyFile(home);
+  const known = new Set(keys.map((k) => k.keyId));
+  const fresh = add.filter((k) => !known.has(k.keyId));
+  if (fresh.length > 0) writeFileAtomicSync(join(home, KEYS_FILE), JSON.stringify({ keys: [...keys, ...fresh] }, null, 2) + '\n', { mode: 0o600 });
+  return fresh.length;
+}
