@@ -37,7 +37,7 @@ export function createPostgresKeyStore(options: { database: SharedDatabase; /** 
   const inReach = (keys: StoredKey[], { by }: ActingKey) => (by ? keys.filter((k) => grantsWithin(k, by)) : keys);
 
   return {
-    path: `${options.describe ? redactPostgresUrl(options.describe) + ' ' : ''}(table ${schema}.api_keys)`,
+    path: `table ${schema}.api_keys${options.describe ? ` of ${redactPostgresUrl(options.describe)}` : ''}`,
     async isEmpty() {
       const { rows } = await query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
       return !rows[0]!.any;

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { KEYS_FILE } from '../../server/keys.js';
 import { openWorkspace, resolveCacheDir, resolveHome } from '../../workspace.js';
 import { createServer } from '../../server/index.js';
 import { globalFlags, loggerFor, type CliIo } from '../context.js';
@@ -71,6 +74,10 @@ export function registerServe(program: Command, io: CliIo): void {
       io.stdout.write(`Web UI: ${running.url}/   OpenAI-compatible API: ${running.url}/v1   REST API: ${running.url}/api\n`);
       if (keyCount > 0) io.stdout.write(`API keys required (${keyCount} in ${server.deps.keys.path}); send "Authorization: Bearer <key>".\n`);
       else io.stderr.write(`WARNING: no API keys configured: the server runs OPEN (every request acts as admin)${flags.insecureOpen ? ` on ${flags.host}` : ', on 127.0.0.1 only'}. Create one with: tailor keys create --role admin --collections "*" --name admin\n`);
+      // A home moved to PostgreSQL by hand (not by `store migrate`) still has its old keys file, which the database does not read.
+      if (keyCount === 0 && store.sharedDatabase && existsSync(join(home, KEYS_FILE))) {
+        io.stderr.write(`WARNING: ${join(home, KEYS_FILE)} is not used: this home's keys live in the database (${server.deps.keys.path}). Copy them with \`tailor store migrate\`, or create keys again with \`tailor keys create\`.\n`);
+      }
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
