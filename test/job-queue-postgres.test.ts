@@ -81,6 +81,34 @@ describe('job queue on PostgreSQL: replicas', () => {
     await b.stop(1000);
   });
 
+  test('a watcher on another replica sees the job run, progress and end (read from the shared row)', { skip }, async () => {
+    const schema = `jobs_${++schemas}`;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const a = queueOn(schema, await replicaHome(), {
+      leaseMs: 300, // heartbeats (and so progress in the row) every 100 ms
+      runners: {
+        upload: async (spec, run) => {
+          run.progress(1, 2);
+          await gate;
+          run.progress(2, 2);
+          return report(spec.paths);
+        },
+      },
+    });
+    const b = queueOn(schema, await replicaHome(), { runners: {} }); // never resumed: it only watches
+    const job = await (await a.reserve('k')).submit({ kind: 'upload', spec: { collection: 'c', paths: ['/abs/w'] }, total: 2 });
+    const seen: string[] = [];
+    const unwatch = b.watch(job.id, (view) => seen.push(`${view.state}:${view.done}/${view.total}`));
+    await until(async () => seen, (s) => s.includes('running:1/2'), 'B to see the progress A wrote');
+    release();
+    await until(async () => seen, (s) => s.some((x) => x.startsWith('done')), 'B to see the end');
+    unwatch();
+    assert.equal((await b.get(job.id))?.state, 'done');
+    await a.stop(1000);
+    await b.stop(1000);
+  });
+
   test('a replica that stops answering loses its job: the lease runs out, another replica reruns it, the first is told to stop', { skip }, async () => {
     const schema = `jobs_${++schemas}`;
     let aborted = false;
