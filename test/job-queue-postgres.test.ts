@@ -65,8 +65,9 @@ describe('job queue on PostgreSQL: replicas', () => {
       await new Promise((r) => setTimeout(r, 5));
       return report(spec.paths);
     };
-    const a = queueOn(schema, await replicaHome(), { runners: { upload: runnerFor('a') } });
-    const b = queueOn(schema, await replicaHome(), { runners: { upload: runnerFor('b') } });
+    const limits = { maxQueued: 100, maxQueuedPerKey: 100 };
+    const a = queueOn(schema, await replicaHome(), { runners: { upload: runnerFor('a') }, limits });
+    const b = queueOn(schema, await replicaHome(), { runners: { upload: runnerFor('b') }, limits });
     await Promise.all([a.resume(), b.resume()]);
     const ids: string[] = [];
     for (let i = 0; i < 30; i++) {
@@ -187,4 +188,34 @@ describe('job queue on PostgreSQL: replicas', () => {
     assert.match(failed!.error!.message, /leaves the home/);
     await again.stop(1000);
   });
+});
+
+test('with the database unreachable, the queue and the key table answer STORE_UNAVAILABLE (503), and recover when it is back', { skip }, async () => {
+  const { createPostgresKeyStore } = await import('../src/server/keys-postgres.js');
+  const { freePort } = await import('./helpers/postgres.js');
+  const down = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`, max: 1 });
+  const home = await replicaHome();
+  const queue = createPostgresJobQueue({ database: { pool: down, schema: 'nowhere' }, home, logger: silentLogger, runners: {} });
+  await assert.rejects(queue.reserve('k'), (e: TailorError) => e.code === 'STORE_UNAVAILABLE' && e.httpStatus === 503);
+  const keys = createPostgresKeyStore({ database: { pool: down, schema: 'nowhere' } });
+  await assert.rejects(async () => keys.verify('tlr_x'), (e: TailorError) => e.code === 'STORE_UNAVAILABLE');
+  await down.end();
+  // The same objects over a reachable database: the failed table creation is retried, not remembered.
+  let reachable = true;
+  const flaky = new pg.Pool({ connectionString: server.url, max: 2 });
+  const realConnect = flaky.connect.bind(flaky);
+  type Connect = (callback?: (error: Error | undefined, client?: pg.PoolClient, done?: () => void) => void) => unknown;
+  // pg's own query() connects with a callback, the store's transactions with a promise: refuse both while "down".
+  (flaky as unknown as { connect: Connect }).connect = (callback) => {
+    if (reachable) return (realConnect as Connect)(callback);
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    if (callback) return void setImmediate(() => callback(refused));
+    return Promise.reject(refused);
+  };
+  reachable = false;
+  const later = createPostgresKeyStore({ database: { pool: flaky, schema: 'later' } });
+  await assert.rejects(async () => later.isEmpty(), (e: TailorError) => e.code === 'STORE_UNAVAILABLE');
+  reachable = true;
+  assert.equal(await later.isEmpty(), true);
+  await flaky.end();
 });

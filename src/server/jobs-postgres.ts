@@ -18,6 +18,7 @@ import type { FileOutcome, IngestReport } from '../ingest/report.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../io/atomic-file.js';
 import { createReservations, DEFAULT_QUEUE_LIMITS, queueFull, shuttingDown, type JobListener, type JobQueue, type JobQueueLimits, type JobRunner, type JobSpec, type JobView } from './jobs.js';
 import { ensureJobTables, jobTables } from './jobs-postgres-schema.js';
+import { toPgStoreError } from '../index/postgres/schema.js';
 
 export interface PostgresJobQueueOptions {
   database: SharedDatabase;
@@ -82,7 +83,12 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
   const t = jobTables(options.database.schema);
   const home = resolve(options.home);
   const logger = options.logger;
-  const ready = ensureJobTables(pool, t);
+  // Tables made on first use; a failure (the database down at start) is retried by the next call.
+  let made: Promise<void> | null = null;
+  const ready = () => (made ??= ensureJobTables(pool, t).catch((error: unknown) => {
+    made = null;
+    throw error;
+  }));
   const reserved = createReservations();
   const listeners = new Map<string, Set<JobListener>>();
   const local = new Map<string, JobView>(); // jobs this replica runs now: their progress is here first
@@ -95,9 +101,14 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
   let running: Promise<unknown> = Promise.resolve();
   let lastSweep = -Infinity;
 
+  // A database that cannot be reached answers STORE_UNAVAILABLE (503), never a bare driver error.
   const query = async <R extends pg.QueryResultRow>(sql: string, values: unknown[] = []) => {
-    await ready;
-    return pool.query<R>(sql, values);
+    try {
+      await ready();
+      return await pool.query<R>(sql, values);
+    } catch (error) {
+      throw toPgStoreError(error, t.schema);
+    }
   };
 
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -287,11 +298,11 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
           if (bytes > maxJobBytes) {
             throw new TailorError('PAYLOAD_TOO_LARGE', `The upload is ${bytes} bytes, over the ${maxJobBytes} bytes one job may keep in the database; upload fewer files at a time.`, { details: { sizeBytes: bytes, limitBytes: maxJobBytes } });
           }
-          await ready;
+          await ready().catch((error: unknown) => Promise.reject(toPgStoreError(error, t.schema)));
           const id = 'job_' + randomBytes(8).toString('hex');
           const createdAt = new Date(now()).toISOString();
           const shared: JobSpec = { ...spec, paths: spec.paths.map(toShared) };
-          const client = await pool.connect();
+          const client = await pool.connect().catch((error: unknown) => Promise.reject(toPgStoreError(error, t.schema)));
           let row: JobRow;
           try {
             await client.query('BEGIN');
@@ -305,7 +316,7 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
             await client.query('COMMIT');
           } catch (error) {
             await client.query('ROLLBACK').catch(() => undefined);
-            throw error;
+            throw toPgStoreError(error, t.schema);
           } finally {
             client.release();
           }

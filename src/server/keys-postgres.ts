@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { TailorError } from '../core/errors.js';
 import type { SharedDatabase } from '../index/store.js';
 import { redactPostgresUrl } from '../index/postgres/index.js';
+import { toPgStoreError } from '../index/postgres/schema.js';
 import { grantsWithin, keyNotFound, newKey, summary, type ActingKey, type KeyStore, type KeySummary, type Principal, type Role, type StoredKey } from './keys.js';
 
 interface KeyRow {
@@ -28,10 +29,20 @@ export function createPostgresKeyStore(options: { database: SharedDatabase; /** 
   const { pool, schema } = options.database;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new TailorError('INVALID_ARGUMENT', `The Postgres schema name "${schema}" is not allowed: use lowercase letters, digits and _.`);
   const table = `"${schema}"."api_keys"`;
-  const ready = ensureTable(pool, schema, table);
+  // The table is made on first use; a failure (the database down at start) is retried by the next call.
+  let made: Promise<void> | null = null;
+  const ready = () => (made ??= ensureTable(pool, schema, table).catch((error: unknown) => {
+    made = null;
+    throw error;
+  }));
+  // A database that cannot be reached answers STORE_UNAVAILABLE (503), never a bare driver error.
   const query = async <R extends pg.QueryResultRow>(sql: string, values: unknown[] = []) => {
-    await ready;
-    return pool.query<R>(sql, values);
+    try {
+      await ready();
+      return await pool.query<R>(sql, values);
+    } catch (error) {
+      throw toPgStoreError(error, schema);
+    }
   };
   const all = async (): Promise<StoredKey[]> => (await query<KeyRow>(`SELECT * FROM ${table} ORDER BY created_at, key_id`)).rows.map(fromRow);
   const inReach = (keys: StoredKey[], { by }: ActingKey) => (by ? keys.filter((k) => grantsWithin(k, by)) : keys);
