@@ -194,6 +194,7 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
     local.set(job.id, job);
     const lost = new AbortController();
     const signal = AbortSignal.any([shutdown.signal, lost.signal]);
+    // Renews the lease; also how often progress reaches watchers on other replicas (≤ 1 s).
     const heartbeat = setInterval(() => {
       const values = [job.id, me, leaseMs, job.done, job.total];
       void query(`UPDATE ${t.jobs} SET lease_until = clock_timestamp() + $3 * interval '1 millisecond', done = $4, total = $5, updated_at = clock_timestamp() WHERE id = $1 AND lease_owner = $2`, values)
@@ -204,7 +205,6 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
           }
         })
         .catch((error: Error) => logger.log('warn', `could not renew the lease of job ${job.id}: ${error.message}`));
-      // Also how often progress reaches watchers on other replicas.
     }, Math.max(50, Math.min(1000, Math.floor(leaseMs / 3))));
     heartbeat.unref();
     changed(job);
@@ -225,28 +225,32 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
     })();
     running = work.catch(() => undefined);
     try {
-      const report = await work;
-      Object.assign(job, { state: 'done', report, files: report.files, done: job.total, finishedAt: new Date(now()).toISOString() });
-    } catch (error) {
-      if (lost.signal.aborted) return; // another replica runs it now
-      if (stopping) {
-        // Interrupted by shutdown: back to the queue at once, for another replica or the next start.
-        await finish(job.id, { state: 'queued', done: job.done, total: job.total, result: null }).catch(() => undefined);
+      try {
+        const report = await work;
+        Object.assign(job, { state: 'done', report, files: report.files, done: job.total, finishedAt: new Date(now()).toISOString() });
+      } catch (error) {
+        if (lost.signal.aborted) return; // another replica runs it now
+        if (stopping) {
+          // Interrupted by shutdown: back to the queue at once, for another replica or the next start.
+          await finish(job.id, { state: 'queued', done: job.done, total: job.total, result: null }).catch(() => undefined);
+          return;
+        }
+        const e = toTailorError(error);
+        logger.log('error', `job ${job.id} failed: ${e.message}`, { code: e.code });
+        Object.assign(job, { state: 'failed', error: { code: e.code, message: e.message }, finishedAt: new Date(now()).toISOString() });
+      } finally {
+        clearInterval(heartbeat);
+      }
+      const result = { files: job.files, ...(job.report ? { report: job.report } : {}), ...(job.error ? { error: job.error } : {}) };
+      if (!(await finish(job.id, { state: job.state, done: job.done, total: job.total, result, finishedAt: job.finishedAt }))) {
+        logger.log('warn', `job ${job.id} finished here after another replica took it over; its result there stands`);
         return;
       }
-      const e = toTailorError(error);
-      logger.log('error', `job ${job.id} failed: ${e.message}`, { code: e.code });
-      Object.assign(job, { state: 'failed', error: { code: e.code, message: e.message }, finishedAt: new Date(now()).toISOString() });
+      changed(job);
     } finally {
-      clearInterval(heartbeat);
+      // Only now: until the row holds the end, readers here are answered from memory.
       local.delete(job.id);
     }
-    const result = { files: job.files, ...(job.report ? { report: job.report } : {}), ...(job.error ? { error: job.error } : {}) };
-    if (!(await finish(job.id, { state: job.state, done: job.done, total: job.total, result, finishedAt: job.finishedAt }))) {
-      logger.log('warn', `job ${job.id} finished here after another replica took it over; its result there stands`);
-      return;
-    }
-    changed(job);
   }
 
   /** Runs claimable jobs one after another until none is left, then waits for the next poll or submit. */
