@@ -1,6 +1,9 @@
-/** The shared job queue's two tables, created on first use beside the store's tables in its schema. */
+/** The shared job queue's two tables (created on first use beside the store's tables), its rows, and the end of a job. */
 import type pg from 'pg';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { TailorError } from '../core/errors.js';
+import type { FileOutcome, IngestReport } from '../ingest/report.js';
+import type { JobSpec, JobView } from './jobs.js';
 
 export interface JobTables {
   schema: string;
@@ -50,6 +53,80 @@ CREATE TABLE IF NOT EXISTS ${t.files} (
   PRIMARY KEY (job_id, ord)
 );`);
     await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export interface JobRow {
+  id: string;
+  seq: string;
+  kind: string;
+  collection: string;
+  owner: string;
+  state: JobView['state'];
+  spec: JobSpec;
+  done: number;
+  total: number;
+  result: { files?: FileOutcome[]; report?: IngestReport; error?: { code: string; message: string } } | null;
+  created_at: string;
+  finished_at: string | null;
+  finished_ms: number | null;
+  attempts: number;
+}
+
+export const toView = (row: JobRow): JobView => ({
+  id: row.id, kind: row.kind, collection: row.collection, state: row.state, done: row.done, total: row.total,
+  files: row.result?.files ?? [],
+  ...(row.result?.report ? { report: row.result.report } : {}),
+  ...(row.result?.error ? { error: row.result.error } : {}),
+  createdAt: row.created_at, seq: Number(row.seq),
+  ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+});
+
+export const HOME_PREFIX = 'home:';
+
+/** Paths inside the home are stored as "home:<relative path>", so another replica rebuilds them under its own home. */
+export function homePaths(home: string) {
+  const toShared = (path: string) => {
+    if (!isAbsolute(path)) return path;
+    const rel = relative(home, path);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? HOME_PREFIX + rel.split(sep).join('/') : path;
+  };
+  /** Back to this replica's path; a home path never leaves the home. */
+  const fromShared = (path: string) => {
+    if (!path.startsWith(HOME_PREFIX)) return path;
+    const full = resolve(home, path.slice(HOME_PREFIX.length));
+    if (!full.startsWith(home + sep)) throw new TailorError('INVALID_ARGUMENT', `A stored job names "${path}", which leaves the home; the job is refused.`);
+    return full;
+  };
+  return { toShared, fromShared };
+}
+
+export interface JobEnd {
+  state: JobView['state'];
+  done: number;
+  total: number;
+  result: JobRow['result'];
+  finishedAt?: string;
+}
+
+/** Writes the job's end, only while this replica still holds it; false when another took it over. */
+export async function finishJob(pool: pg.Pool, t: JobTables, me: string, id: string, fields: JobEnd): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rowCount } = await client.query(
+      `UPDATE ${t.jobs} SET state = $3, done = $4, total = $5, result = $6, finished_at = $7, finished_ms = $8, lease_owner = NULL, lease_until = NULL, updated_at = clock_timestamp()
+       ${fields.state === 'queued' ? ', attempts = greatest(attempts - 1, 0)' : ''}
+       WHERE id = $1 AND lease_owner = $2`,
+      [id, me, fields.state, fields.done, fields.total, fields.result, fields.finishedAt ?? null, fields.finishedAt ? Date.parse(fields.finishedAt) : null]);
+    if (rowCount === 1 && fields.finishedAt) await client.query(`DELETE FROM ${t.files} WHERE job_id = $1`, [id]);
+    await client.query('COMMIT');
+    return rowCount === 1;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

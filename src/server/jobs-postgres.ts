@@ -9,15 +9,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type pg from 'pg';
 import { TailorError, toTailorError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { SharedDatabase } from '../index/store.js';
-import type { FileOutcome, IngestReport } from '../ingest/report.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../io/atomic-file.js';
 import { createReservations, DEFAULT_QUEUE_LIMITS, queueFull, shuttingDown, type JobListener, type JobQueue, type JobQueueLimits, type JobRunner, type JobSpec, type JobView } from './jobs.js';
-import { ensureJobTables, jobTables } from './jobs-postgres-schema.js';
+import { ensureJobTables, finishJob, homePaths, HOME_PREFIX, jobTables, toView, type JobEnd, type JobRow } from './jobs-postgres-schema.js';
 import { toPgStoreError } from '../index/postgres/schema.js';
 
 export interface PostgresJobQueueOptions {
@@ -39,34 +38,6 @@ export interface PostgresJobQueueOptions {
   replicaId?: string;
   now?: () => number;
 }
-
-interface JobRow {
-  id: string;
-  seq: string;
-  kind: string;
-  collection: string;
-  owner: string;
-  state: JobView['state'];
-  spec: JobSpec;
-  done: number;
-  total: number;
-  result: { files?: FileOutcome[]; report?: IngestReport; error?: { code: string; message: string } } | null;
-  created_at: string;
-  finished_at: string | null;
-  finished_ms: number | null;
-  attempts: number;
-}
-
-const toView = (row: JobRow): JobView => ({
-  id: row.id, kind: row.kind, collection: row.collection, state: row.state, done: row.done, total: row.total,
-  files: row.result?.files ?? [],
-  ...(row.result?.report ? { report: row.result.report } : {}),
-  ...(row.result?.error ? { error: row.result.error } : {}),
-  createdAt: row.created_at, seq: Number(row.seq),
-  ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
-});
-
-const HOME_PREFIX = 'home:';
 
 /** How often a watcher of a job running on another replica reads its row. */
 const WATCH_POLL_MS = 300;
@@ -121,19 +92,7 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
     for (const listener of listeners.get(job.id) ?? []) listener(job);
   }
 
-  /** A path inside the home is stored as "home:<relative path>", so another replica rebuilds it under its own home. */
-  const toShared = (path: string) => {
-    if (!isAbsolute(path)) return path;
-    const rel = relative(home, path);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? HOME_PREFIX + rel.split(sep).join('/') : path;
-  };
-  /** Back to this replica's path; a home path never leaves the home. */
-  const fromShared = (path: string) => {
-    if (!path.startsWith(HOME_PREFIX)) return path;
-    const full = resolve(home, path.slice(HOME_PREFIX.length));
-    if (!full.startsWith(home + sep)) throw new TailorError('INVALID_ARGUMENT', `A stored job names "${path}", which leaves the home; the job is refused.`);
-    return full;
-  };
+  const { toShared, fromShared } = homePaths(home);
 
   async function pending(owner?: string): Promise<{ all: number; mine: number }> {
     const { rows } = await query<{ all: string; mine: string }>(
@@ -156,26 +115,7 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
     return rows[0];
   }
 
-  /** Writes the job's end, only while this replica still holds it; false when another took it over. */
-  async function finish(id: string, fields: { state: JobView['state']; done: number; total: number; result: JobRow['result']; finishedAt?: string }): Promise<boolean> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { rowCount } = await client.query(
-        `UPDATE ${t.jobs} SET state = $3, done = $4, total = $5, result = $6, finished_at = $7, finished_ms = $8, lease_owner = NULL, lease_until = NULL, updated_at = clock_timestamp()
-         ${fields.state === 'queued' ? ', attempts = greatest(attempts - 1, 0)' : ''}
-         WHERE id = $1 AND lease_owner = $2`,
-        [id, me, fields.state, fields.done, fields.total, fields.result, fields.finishedAt ?? null, fields.finishedAt ? Date.parse(fields.finishedAt) : null]);
-      if (rowCount === 1 && fields.finishedAt) await client.query(`DELETE FROM ${t.files} WHERE job_id = $1`, [id]);
-      await client.query('COMMIT');
-      return rowCount === 1;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
+  const finish = (id: string, fields: JobEnd) => finishJob(pool, t, me, id, fields);
 
   /** Writes the upload's stored bytes under this replica's home, where the runner reads them. */
   async function materialise(id: string): Promise<void> {
