@@ -3,7 +3,8 @@ import { after } from 'node:test';
 import { join } from 'node:path';
 import { createSqliteStore } from '../src/index/sqlite-store.js';
 import { createTailor, type Tailor } from '../src/tailor.js';
-import { createServer, createKeyStore, type CreateServerOptions, type KeyStore, type TailorServer } from '../src/server/index.js';
+import { createServer, createKeyStore, type CreateServerOptions, type TailorServer } from '../src/server/index.js';
+import type { FileKeyStore } from '../src/server/keys.js';
 import type { TextItem } from '../src/ingest/texts.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ export interface Fixture {
   url: string;
   home: string;
   tailor: Tailor;
-  keys: KeyStore;
+  keys: FileKeyStore;
   server: TailorServer;
   close(): Promise<void>;
   /** fetch against the server with an optional key; JSON bodies are serialised. */

@@ -27,6 +27,7 @@ export function createErasingStore(inner: Store, erase: Eraser): ErasingStore {
     doStats: () => inner.doStats(),
     ...(inner.doReclaim ? { doReclaim: () => inner.doReclaim!() } : {}),
     ...(inner.doGetVectors ? { doGetVectors: (ids: string[]) => inner.doGetVectors!(ids) } : {}),
+    ...(inner.sharedDatabase ? { sharedDatabase: inner.sharedDatabase } : {}),
     close: () => inner.close(),
     async doWrite(write) {
       const deletes = write.deletes ?? [];

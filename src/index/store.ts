@@ -93,7 +93,18 @@ export interface Store {
   doReclaim?(): Promise<ReclaimResult>;
   /** The stored vectors of these chunks, for copying a store (`tailor store migrate`); chunks without one are absent. */
   doGetVectors?(chunkIds: string[]): Promise<Map<string, Float32Array>>;
+  /**
+   * Set when the store is a database other processes share (PostgreSQL): its pool and schema, so
+   * a server keeps its job queue and keys beside the documents and every replica sees them.
+   */
+  readonly sharedDatabase?: SharedDatabase;
   close(): Promise<void>;
+}
+
+/** A PostgreSQL pool (the `pg` package's) and the schema holding Tailor's tables. */
+export interface SharedDatabase {
+  pool: import('pg').Pool;
+  schema: string;
 }
 
 export interface ReclaimResult {

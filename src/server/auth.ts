@@ -11,13 +11,14 @@ export function authenticate(deps: Pick<ServerDeps, 'keys' | 'allowOpen'>): Midd
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const presented = header.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : (c.req.header('x-api-key') ?? '').trim();
-    if (deps.keys.isEmpty()) {
+    // A valid key answers in one lookup (a shared key table is read on every request); only without one does emptiness matter.
+    const principal = presented ? await deps.keys.verify(presented) : undefined;
+    if (!principal && (await deps.keys.isEmpty())) {
       if (!deps.allowOpen) throw new TailorError('UNAUTHENTICATED', 'This server requires API keys but none exist: create one with `tailor keys create --role admin --collections "*" --name admin`.');
       c.set('principal', OPEN_PRINCIPAL);
       return next();
     }
     if (!presented) throw new TailorError('UNAUTHENTICATED', 'Missing API key: send `Authorization: Bearer <key>` (create keys with `tailor keys create`).');
-    const principal = deps.keys.verify(presented);
     if (!principal) throw new TailorError('UNAUTHENTICATED', 'The API key is not valid (revoked or mistyped).');
     c.set('principal', principal);
     return next();

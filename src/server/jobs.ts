@@ -16,16 +16,16 @@ export interface JobView {
   files: FileOutcome[];
   report?: IngestReport;
   error?: { code: string; message: string };
+  createdAt: string;
+  /** Submission order within a home: jobs made in the same millisecond still resume in order. */
+  seq?: number;
+  finishedAt?: string;
   /** Every collection the job reads (a dataset built from several); `collection` is the first, or "*" for none. */
   collections?: string[];
   /** What a job other than an upload produced (a dataset's manifest, an adapter's name). */
   result?: unknown;
   /** The latest progress detail a runner reported (a training step's loss). */
   detail?: unknown;
-  createdAt: string;
-  /** Submission order within a home: jobs made in the same millisecond still resume in order. */
-  seq?: number;
-  finishedAt?: string;
 }
 
 export interface JobRun {
@@ -72,33 +72,50 @@ export interface JobQueueLimits {
 
 export const DEFAULT_QUEUE_LIMITS: JobQueueLimits = { maxQueued: 64, maxQueuedPerKey: 16, keepFinishedMs: 24 * 3600 * 1000 };
 
+/** An uploaded file's bytes, saved at `path` (under the home) by the replica that received it. */
+export interface JobFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** What a job is made of: its runner's kind, its spec, and the files it reads (kept by a shared queue for other replicas). */
+export interface JobSubmission {
+  kind: string;
+  spec: JobSpec;
+  total: number;
+  files?: JobFile[];
+  /** Every collection the job reads, when more than `spec.collection`. */
+  collections?: string[];
+}
+
 /** A place in the queue, held while an upload is received and saved; `submit` uses it, `release` gives it back. */
 export interface JobSlot {
-  submit(input: { kind: string; spec: JobSpec; total: number; collections?: string[] }): JobView;
+  submit(input: JobSubmission): Promise<JobView>;
   release(): void;
 }
 
 /**
- * One in-process queue for everything that writes to the store: uploads run as
- * background jobs, deletes and syncs wait their turn via `exclusive`, so the
- * SQLite store never sees two writers interleave. Jobs are persisted under
- * `dir` (one file each), so their status outlives a restart and queued ones resume.
+ * The queue for everything that writes to the store: uploads run as background jobs,
+ * deletes and syncs wait their turn via `exclusive`, so this process never has two of its
+ * writers interleave. Two implementations: `createJobQueue` (one process; jobs persisted
+ * as files under the home) and `createPostgresJobQueue` (a table shared by every replica
+ * on one database; jobs-postgres.ts). test/job-queue-contract.ts holds both to one contract.
  */
 export interface JobQueue {
-  /** Takes a place for `owner` (a key id), or throws RATE_LIMITED with a Retry-After when the queue is full. */
-  reserve(owner: string): JobSlot;
+  /** Takes a place for `owner` (a key id), or rejects with RATE_LIMITED and a Retry-After when the queue is full. */
+  reserve(owner: string): Promise<JobSlot>;
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
-  get(id: string): JobView | undefined;
+  get(id: string): Promise<JobView | undefined>;
   /** Calls `listener` on every change of the job until it ends; returns the unsubscribe. */
   watch(id: string, listener: Listener): () => void;
   /** Resolves when everything queued so far has finished. */
   idle(): Promise<void>;
-  /** Starts the jobs a previous run left queued or running. */
-  resume(): number;
-  /** Cancels a queued or running job: it ends `failed` with the code CANCELLED. Undefined when unknown or finished. */
-  cancel(id: string): JobView | undefined;
-  /** Starts nothing new, aborts the running job (it stays queued on disk) and waits for it up to `timeoutMs`. */
+  /** Starts the jobs a previous run left queued or running; resolves to how many there were. */
+  resume(): Promise<number>;
+  /** Starts nothing new, aborts the running job (it stays queued) and waits for it up to `timeoutMs`. */
   stop(timeoutMs?: number): Promise<void>;
+  /** Cancels a queued or running job: it ends `failed` with the code CANCELLED. Undefined when unknown or finished. */
+  cancel(id: string): Promise<JobView | undefined>;
 }
 
 interface Entry {
@@ -107,31 +124,72 @@ interface Entry {
   spec: JobSpec;
 }
 
+export type JobListener = Listener;
+
+export const shuttingDown = () => new TailorError('RATE_LIMITED', 'The server is shutting down; retry the upload in a few seconds.', { details: { retryAfterSeconds: 5 } });
+
+/** Places taken by uploads still being received, per owner, in this process. */
+export function createReservations() {
+  const held = new Map<string, number>();
+  return {
+    count: (owner?: string) => (owner === undefined ? [...held.values()].reduce((a, b) => a + b, 0) : held.get(owner) ?? 0),
+    take(owner: string) {
+      held.set(owner, (held.get(owner) ?? 0) + 1);
+      let holding = true;
+      const release = () => {
+        if (!holding) return;
+        holding = false;
+        const left = (held.get(owner) ?? 1) - 1;
+        if (left > 0) held.set(owner, left);
+        else held.delete(owner);
+      };
+      return {
+        release,
+        /** Turns the place into a job: once only. */
+        use() {
+          if (!holding) throw new TailorError('INTERNAL', 'A queue slot was used twice.');
+          release();
+        },
+      };
+    },
+  };
+}
+
+/** The refusal when `all` places (jobs waiting or running plus uploads being received) or `mine` for one key reach the limits. */
+export function queueFull(limits: JobQueueLimits, counts: { all: number; mine: number; pending: number }): TailorError | undefined {
+  let reason: string | undefined;
+  if (counts.all >= limits.maxQueued) reason = `The upload queue is full (${limits.maxQueued} jobs waiting or running)`;
+  else if (counts.mine >= limits.maxQueuedPerKey) reason = `This key already has ${limits.maxQueuedPerKey} uploads waiting or running`;
+  if (!reason) return undefined;
+  const retryAfterSeconds = Math.min(60, 2 + counts.pending);
+  return new TailorError('RATE_LIMITED', `${reason}; retry after ${retryAfterSeconds} s (GET /api/jobs/:id shows progress).`, { details: { retryAfterSeconds } });
+}
+
 export function createJobQueue(options: {
   logger: Logger;
   runners: Record<string, JobRunner>;
+  /** Folder for the persisted jobs (e.g. <home>/jobs); none keeps them in memory only. */
+  dir?: string;
+  limits?: Partial<JobQueueLimits>;
+  now?: () => number;
   /**
    * Kinds that run in a line of their own instead of the store's one writer line (training reads
    * no store and takes minutes: it must not hold up uploads). Kind → lane name.
    */
   lanes?: Record<string, string>;
-  /** Folder for the persisted jobs (e.g. <home>/jobs); none keeps them in memory only. */
-  dir?: string;
-  limits?: Partial<JobQueueLimits>;
-  now?: () => number;
 }): JobQueue {
   const limits = { ...DEFAULT_QUEUE_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const listeners = new Map<string, Set<Listener>>();
-  const reserved = new Map<string, number>();
+  const reserved = createReservations();
   let tail: Promise<unknown> = Promise.resolve();
-  const laneTails = new Map<string, Promise<unknown>>();
   let stopping = false;
   let lastSeq = 0;
   const shutdown = new AbortController();
   const running = new Set<Promise<unknown>>();
   const cancels = new Map<string, AbortController>();
+  const laneTails = new Map<string, Promise<unknown>>();
 
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const result = tail.then(fn, fn);
@@ -184,6 +242,7 @@ export function createJobQueue(options: {
 
   function fromDisk(id: string): JobView | undefined {
     const view = files?.read(id)?.view;
+    if (view && !view.finishedAt) return { ...view, state: 'queued' }; // left by a previous run, waiting for resume()
     return view?.finishedAt && Date.parse(view.finishedAt) >= now() - limits.keepFinishedMs ? view : undefined;
   }
 
@@ -258,35 +317,16 @@ export function createJobQueue(options: {
     });
   }
 
-  function full(owner: string): string | undefined {
-    const all = pending() + [...reserved.values()].reduce((a, b) => a + b, 0);
-    if (all >= limits.maxQueued) return `The upload queue is full (${limits.maxQueued} jobs waiting or running)`;
-    if (pending(owner) + (reserved.get(owner) ?? 0) >= limits.maxQueuedPerKey) return `This key already has ${limits.maxQueuedPerKey} uploads waiting or running`;
-    return undefined;
-  }
-
   return {
-    reserve(owner) {
-      if (stopping) throw new TailorError('RATE_LIMITED', 'The server is shutting down; retry the upload in a few seconds.', { details: { retryAfterSeconds: 5 } });
-      const reason = full(owner);
-      if (reason) {
-        const retryAfterSeconds = Math.min(60, 2 + pending());
-        throw new TailorError('RATE_LIMITED', `${reason}; retry after ${retryAfterSeconds} s (GET /api/jobs/:id shows progress).`, { details: { retryAfterSeconds } });
-      }
-      reserved.set(owner, (reserved.get(owner) ?? 0) + 1);
-      let held = true;
-      const release = () => {
-        if (!held) return;
-        held = false;
-        const left = (reserved.get(owner) ?? 1) - 1;
-        if (left > 0) reserved.set(owner, left);
-        else reserved.delete(owner);
-      };
+    async reserve(owner) {
+      if (stopping) throw shuttingDown();
+      const refused = queueFull(limits, { all: pending() + reserved.count(), mine: pending(owner) + reserved.count(owner), pending: pending() });
+      if (refused) throw refused;
+      const place = reserved.take(owner);
       return {
-        release,
-        submit({ kind, spec, total, collections }) {
-          if (!held) throw new TailorError('INTERNAL', 'A queue slot was used twice.');
-          release();
+        release: place.release,
+        async submit({ kind, spec, total, collections }) {
+          place.use();
           forgetExpired();
           const view: JobView = { id: 'job_' + randomBytes(8).toString('hex'), kind, collection: spec.collection, ...(collections ? { collections } : {}), state: 'queued', done: 0, total, files: [], createdAt: new Date(now()).toISOString(), seq: ++lastSeq };
           const entry: Entry = { view, owner, spec };
@@ -298,7 +338,7 @@ export function createJobQueue(options: {
       };
     },
     exclusive,
-    get(id) {
+    async get(id) {
       forgetExpired();
       return entries.get(id)?.view ?? fromDisk(id);
     },
@@ -312,7 +352,7 @@ export function createJobQueue(options: {
       await exclusive(async () => undefined);
       await Promise.all([...laneTails.values()]);
     },
-    cancel(id) {
+    async cancel(id) {
       const entry = entries.get(id);
       if (!entry || entry.view.finishedAt) return undefined;
       const job = entry.view;
@@ -327,7 +367,7 @@ export function createJobQueue(options: {
       }
       return job;
     },
-    resume() {
+    async resume() {
       if (!files) return 0;
       lastSweep = -Infinity; // sweep what the last run left
       const loaded: Entry[] = [];

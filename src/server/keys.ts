@@ -35,13 +35,36 @@ export interface ActingKey {
   by?: Pick<Principal, 'role' | 'collections'>;
 }
 
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * Where keys live: `<home>/keys.json` for an embedded home (createKeyStore, synchronous), a table
+ * every replica shares for a PostgreSQL home (createPostgresKeyStore, keys-postgres.ts). Callers
+ * always `await`; test/key-store-contract.ts holds both to one contract.
+ */
 export interface KeyStore {
+  /** Where the keys are, for messages (a file path, or the database and table). */
   readonly path: string;
+  isEmpty(): Awaitable<boolean>;
+  create(input: { name: string; role: Role; collections: string[] }, acting?: ActingKey): Awaitable<CreatedKey>;
+  list(acting?: ActingKey): Awaitable<KeySummary[]>;
+  revoke(id: string, acting?: ActingKey): Awaitable<void>;
+  /** The principal for a presented key, or undefined. */
+  verify(key: string): Awaitable<Principal | undefined>;
+}
+
+export interface CreatedKey {
+  id: string;
+  key: string;
+  summary: KeySummary;
+}
+
+/** The file store answers at once; its methods return plain values. */
+export interface FileKeyStore extends KeyStore {
   isEmpty(): boolean;
-  create(input: { name: string; role: Role; collections: string[] }, acting?: ActingKey): { id: string; key: string; summary: KeySummary };
+  create(input: { name: string; role: Role; collections: string[] }, acting?: ActingKey): CreatedKey;
   list(acting?: ActingKey): KeySummary[];
   revoke(id: string, acting?: ActingKey): void;
-  /** The principal for a presented key, or undefined. */
   verify(key: string): Principal | undefined;
 }
 
@@ -63,7 +86,7 @@ export const KEYS_FILE = 'keys.json';
  * is re-read when its mtime changes, so `tailor keys create|revoke` in another
  * process takes effect on a running server without a restart.
  */
-export function createKeyStore(home: string): KeyStore {
+export function createKeyStore(home: string): FileKeyStore {
   const path = join(home, KEYS_FILE);
   let keys: StoredKey[] = [];
   let loadedMtime = -1;
@@ -95,8 +118,6 @@ export function createKeyStore(home: string): KeyStore {
 
   const inReach = ({ by }: ActingKey): StoredKey[] => (by ? keys.filter((k) => grantsWithin(k, by)) : keys);
 
-  const summary = ({ hash: _hash, ...rest }: StoredKey): KeySummary => rest;
-
   return {
     path,
     isEmpty() {
@@ -104,25 +125,8 @@ export function createKeyStore(home: string): KeyStore {
       return keys.length === 0;
     },
     create({ name, role, collections }, acting = {}) {
-      if (!ROLES.includes(role)) throw new TailorError('INVALID_ARGUMENT', `Unknown role "${role}": use admin, editor or reader.`);
-      if (!name.trim()) throw new TailorError('INVALID_ARGUMENT', 'A key needs a name (who or what uses it).');
-      if (collections.length === 0) throw new TailorError('INVALID_ARGUMENT', 'A key needs at least one collection, or "*" for all.');
-      if (acting.by && !grantsWithin({ role, collections }, acting.by)) {
-        throw new TailorError('FORBIDDEN', `A key can only create keys within its own grants (role ${acting.by.role}, collections ${acting.by.collections.join(', ')}); ask an admin for "*" to create this one.`, {
-          details: { role, collections },
-        });
-      }
       refresh();
-      const key = KEY_PREFIX + randomBytes(32).toString('base64url');
-      const stored: StoredKey = {
-        keyId: 'key_' + randomBytes(6).toString('hex'),
-        name: name.trim(),
-        role,
-        collections: [...new Set(collections)],
-        hash: sha256Hex(key),
-        prefix: key.slice(0, KEY_PREFIX.length + 6),
-        createdAt: new Date().toISOString(),
-      };
+      const { key, stored } = newKey({ name, role, collections }, acting);
       save([...keys, stored]);
       return { id: stored.keyId, key, summary: summary(stored) };
     },
@@ -133,7 +137,7 @@ export function createKeyStore(home: string): KeyStore {
     revoke(id, acting = {}) {
       refresh();
       // A key outside the caller's reach answers exactly like a missing one.
-      if (!inReach(acting).some((k) => k.keyId === id)) throw new TailorError('NOT_FOUND', `No key has the id "${id}"; list them with \`tailor keys list\`.`);
+      if (!inReach(acting).some((k) => k.keyId === id)) throw keyNotFound(id);
       save(keys.filter((k) => k.keyId !== id));
     },
     verify(presented) {
@@ -143,4 +147,56 @@ export function createKeyStore(home: string): KeyStore {
       return found && { keyId: found.keyId, name: found.name, role: found.role, collections: found.collections };
     },
   };
+}
+
+export const summary = ({ hash: _hash, ...rest }: StoredKey): KeySummary => rest;
+
+/** Checks a new key's grants against the acting key's and makes the key (shown once) and its stored form. */
+export function newKey({ name, role, collections }: { name: string; role: Role; collections: string[] }, acting: ActingKey = {}): { key: string; stored: StoredKey } {
+  if (!ROLES.includes(role)) throw new TailorError('INVALID_ARGUMENT', `Unknown role "${role}": use admin, editor or reader.`);
+  if (!name.trim()) throw new TailorError('INVALID_ARGUMENT', 'A key needs a name (who or what uses it).');
+  if (collections.length === 0) throw new TailorError('INVALID_ARGUMENT', 'A key needs at least one collection, or "*" for all.');
+  if (acting.by && !grantsWithin({ role, collections }, acting.by)) {
+    throw new TailorError('FORBIDDEN', `A key can only create keys within its own grants (role ${acting.by.role}, collections ${acting.by.collections.join(', ')}); ask an admin for "*" to create this one.`, {
+      details: { role, collections },
+    });
+  }
+  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+  const stored: StoredKey = {
+    keyId: 'key_' + randomBytes(6).toString('hex'),
+    name: name.trim(),
+    role,
+    collections: [...new Set(collections)],
+    hash: sha256Hex(key),
+    prefix: key.slice(0, KEY_PREFIX.length + 6),
+    createdAt: new Date().toISOString(),
+  };
+  return { key, stored };
+}
+
+export const keyNotFound = (id: string) => new TailorError('NOT_FOUND', `No key has the id "${id}"; list them with \`tailor keys list\`.`);
+
+/** The keys stored in `<home>/keys.json` with their hashes, for copying them to another store (`tailor store migrate`). */
+export function readKeyFile(home: string): StoredKey[] {
+  const path = join(home, KEYS_FILE);
+  try {
+    statSync(path);
+  } catch {
+    return [];
+  }
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as { keys?: StoredKey[] };
+    return Array.isArray(parsed.keys) ? parsed.keys : [];
+  } catch (cause) {
+    throw new TailorError('STORE_CORRUPT', `${path} is not valid JSON: restore it or delete it and create keys again with \`tailor keys create\`.`, { cause });
+  }
+}
+
+/** Adds stored keys (hash and all) to `<home>/keys.json`, skipping ids already there; returns how many were added. */
+export function addToKeyFile(home: string, add: StoredKey[]): number {
+  const keys = readKeyFile(home);
+  const known = new Set(keys.map((k) => k.keyId));
+  const fresh = add.filter((k) => !known.has(k.keyId));
+  if (fresh.length > 0) writeFileAtomicSync(join(home, KEYS_FILE), JSON.stringify({ keys: [...keys, ...fresh] }, null, 2) + '\n', { mode: 0o600 });
+  return fresh.length;
 }

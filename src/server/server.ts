@@ -14,7 +14,10 @@ import { createErrorHandler } from './errors.js';
 import { createRateLimiter, rateLimit } from './limits.js';
 import { guardBodies, guardOrigin, securityHeaders, type BoundAddress } from './guard.js';
 import { createMetrics, measure } from './metrics.js';
-import { createJobQueue, type JobQueueLimits } from './jobs.js';
+import { createJobQueue, type JobQueueLimits, type JobRun, type JobSpec } from './jobs.js';
+import { createRoutedJobQueue } from './routed-jobs.js';
+import { createPostgresJobQueue } from './jobs-postgres.js';
+import { createPostgresKeyStore } from './keys-postgres.js';
 import { uploadRunner } from './uploads.js';
 import { scopedTraceLog } from './traces.js';
 import type { Home } from '../home/home.js';
@@ -66,6 +69,8 @@ export interface CreateServerOptions {
   allowedHosts?: string[];
   /** Upload queue bounds and how long finished jobs stay visible. */
   queue?: Partial<JobQueueLimits>;
+  /** On a shared (PostgreSQL) store: how long a replica's claim on a job holds without a heartbeat, and how often idle replicas look for jobs. */
+  replicas?: { leaseMs?: number; pollMs?: number };
   /** Called once per finished request with one line (method, path, status, milliseconds), e.g. to print it. */
   requestLog?: (line: string) => void;
   /** GGUF files the HTTP API may train on and run, besides the .gguf files in <home>/models/. */
@@ -96,20 +101,27 @@ export function createServer(options: CreateServerOptions): TailorServer {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const metrics = createMetrics();
   // Persisted in the home, so job status outlives a restart; the runner reads `deps` only when a job runs.
-  const jobs = createJobQueue({
-    logger, dir: join(home, 'jobs'), limits: options.queue,
-    runners: {
-      upload: (spec, run) => uploadRunner(deps)(spec, run),
-      'dataset-build': (spec, run) => datasetBuildRunner(deps)(spec, run),
-      train: (spec, run) => trainRunner(deps)(spec, run),
-      arena: (spec, run) => arenaRunner(deps)(spec, run),
-    },
-    // Training and arena runs take minutes and write no store: they wait in lines of their own, not before uploads.
-    lanes: { train: 'train', arena: 'arena' },
-  });
+  // Fine-tuning's runners; training and arena runs wait in lines of their own, not before uploads.
+  const localRunners = {
+    'dataset-build': (spec: JobSpec, run: JobRun) => datasetBuildRunner(deps)(spec, run),
+    train: (spec: JobSpec, run: JobRun) => trainRunner(deps)(spec, run),
+    arena: (spec: JobSpec, run: JobRun) => arenaRunner(deps)(spec, run),
+  };
+  const lanes = { train: 'train', arena: 'arena' };
+  const upload = (spec: JobSpec, run: JobRun) => uploadRunner(deps)(spec, run);
+  // On a shared database (PostgreSQL) uploads and keys live there, so replicas act as one service;
+  // fine-tuning jobs stay on the replica that took them (routed-jobs.ts, docs/replicas.md).
+  const shared = tailor.store.sharedDatabase;
+  const jobs = shared
+    ? createRoutedJobQueue(
+        createPostgresJobQueue({ database: shared, home, logger, limits: options.queue, runners: { upload }, leaseMs: options.replicas?.leaseMs, pollMs: options.replicas?.pollMs }),
+        createJobQueue({ logger, dir: join(home, 'jobs'), limits: options.queue, runners: localRunners, lanes }),
+        new Set(Object.keys(localRunners)),
+      )
+    : createJobQueue({ logger, dir: join(home, 'jobs'), limits: options.queue, runners: { upload, ...localRunners }, lanes });
   const deps: ServerDeps = {
     tailor, home, owner, logger, limits, metrics,
-    keys: options.keys ?? createKeyStore(home),
+    keys: options.keys ?? (shared ? createPostgresKeyStore({ database: shared }) : createKeyStore(home)),
     embedder: options.embedder, chatModel: options.chatModel,
     allowOpen: false,
     version: options.version ?? '0.1.0',
@@ -124,7 +136,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
   };
 
   // Uploads left queued by the last run (or cut short by its shutdown) start again.
-  jobs.resume();
+  void jobs.resume().catch((error: unknown) => logger.log('error', `could not resume queued jobs: ${(error as Error).message}`));
 
   let bound: BoundAddress | undefined;
   const app = new Hono<AppEnv>();
@@ -152,9 +164,9 @@ export function createServer(options: CreateServerOptions): TailorServer {
     app.use(prefix, authenticate(deps), rateLimit(deps.rateLimiter));
   }
 
-  app.get('/api/me', (c) => {
+  app.get('/api/me', async (c) => {
     const { name, role, collections } = principalOf(c);
-    return c.json({ name, role, collections, open: deps.keys.isEmpty() });
+    return c.json({ name, role, collections, open: await deps.keys.isEmpty() });
   });
   app.route('/api', queryRoutes(deps));
   app.route('/api/collections', collectionRoutes(deps));
@@ -188,7 +200,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
       if (!(limits.requestTimeoutMs > 0) || !(limits.headersTimeoutMs > 0)) {
         throw new TailorError('INVALID_ARGUMENT', `Request timeouts must be positive (got ${limits.requestTimeoutMs} ms); pass --request-timeout-s a number of seconds above 0.`);
       }
-      const open = deps.keys.isEmpty();
+      const open = await deps.keys.isEmpty();
       if (open && !LOOPBACK.has(host) && !options.insecureOpen) {
         throw new TailorError('INVALID_ARGUMENT', `No API keys exist, so the server would be open to anyone on ${host}. Create one first (\`tailor keys create --role admin --collections "*" --name admin\`), bind to 127.0.0.1, or pass --insecure-open.`);
       }

@@ -16,7 +16,7 @@ export async function uploadFiles(deps: ServerDeps, c: AppContext, collection: s
     throw new TailorError('INVALID_ARGUMENT', 'Uploads are multipart/form-data with one or more files in the field "files".');
   }
   // A place in the queue first, so a full queue costs the client a 429, not the server a parsed upload.
-  const slot = deps.jobs.reserve(principalOf(c).keyId);
+  const slot = await deps.jobs.reserve(principalOf(c).keyId);
   try {
     const body = await c.req.parseBody({ all: true });
     const field = body.files ?? body['files[]'];
@@ -32,13 +32,17 @@ export async function uploadFiles(deps: ServerDeps, c: AppContext, collection: s
     const dir = deps.catalog.uploadsDir(collection);
     await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const paths: string[] = [];
+    const saved = new Map<string, Uint8Array>();
     for (const file of files) {
       const path = join(dir, safeFileName(file.name));
-      await writeFile(path, new Uint8Array(await file.arrayBuffer()), { mode: PRIVATE_FILE_MODE });
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      await writeFile(path, bytes, { mode: PRIVATE_FILE_MODE });
       await chmod(path, PRIVATE_FILE_MODE); // an existing file keeps its old mode through writeFile
       if (!paths.includes(path)) paths.push(path);
+      saved.set(path, bytes); // the last file of a name wins, as on disk
     }
-    return slot.submit({ kind: 'upload', spec: { collection, paths }, total: paths.length });
+    // The bytes go with the job: a queue shared by replicas keeps them for whichever replica runs it.
+    return await slot.submit({ kind: 'upload', spec: { collection, paths }, total: paths.length, files: [...saved].map(([path, bytes]) => ({ path, bytes })) });
   } finally {
     slot.release();
   }

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { KEYS_FILE } from '../../server/keys.js';
 import { openWorkspace, resolveCacheDir, resolveHome } from '../../workspace.js';
 import { createServer } from '../../server/index.js';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TailorError } from '../../core/errors.js';
 import { collect, globalFlags, loggerFor, type CliIo } from '../context.js';
@@ -22,6 +24,7 @@ interface ServeFlags {
   maxQueuedUploads: number;
   maxQueuedPerKey: number;
   baseModel?: string[];
+  jobLeaseS: number;
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -42,6 +45,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--max-queued-uploads <n>', 'upload jobs waiting or running before new ones get 429', integerFlag('--max-queued-uploads', 1), 64)
     .option('--max-queued-per-key <n>', 'upload jobs waiting or running for one key before its new ones get 429', integerFlag('--max-queued-per-key', 1), 16)
     .option('--base-model <gguf>', 'a GGUF the HTTP API may fine-tune and run, besides those in <home>/models/ (repeatable)', collect)
+    .option('--job-lease-s <n>', 'with a PostgreSQL store: seconds a replica\'s claim on an upload job holds without a heartbeat before another replica takes the job over', decimalFlag('--job-lease-s', 0.1), 15)
     .action(async (flags: ServeFlags, command: Command) => {
       const global = globalFlags(command);
       const logger = loggerFor(io, { ...global, verbose: global.verbose });
@@ -62,6 +66,7 @@ export function registerServe(program: Command, io: CliIo): void {
         allowedHosts: (flags.allowedHosts ?? '').split(',').map((h) => h.trim()).filter(Boolean),
         queue: { maxQueued: flags.maxQueuedUploads, maxQueuedPerKey: flags.maxQueuedPerKey },
         baseModels, env: io.env,
+        replicas: { leaseMs: flags.jobLeaseS * 1000 },
       });
       let running;
       try {
@@ -72,11 +77,15 @@ export function registerServe(program: Command, io: CliIo): void {
         await workspace.owner.close();
         throw error;
       }
-      const keyCount = server.deps.keys.list().length;
+      const keyCount = (await server.deps.keys.list()).length;
       io.stdout.write(`Tailor server listening on ${running.url}\n`);
       io.stdout.write(`Web UI: ${running.url}/   OpenAI-compatible API: ${running.url}/v1   REST API: ${running.url}/api   API reference: ${running.url}/docs/api\n`);
       if (keyCount > 0) io.stdout.write(`API keys required (${keyCount} in ${server.deps.keys.path}); send "Authorization: Bearer <key>".\n`);
       else io.stderr.write(`WARNING: no API keys configured: the server runs OPEN (every request acts as admin)${flags.insecureOpen ? ` on ${flags.host}` : ', on 127.0.0.1 only'}. Create one with: tailor keys create --role admin --collections "*" --name admin\n`);
+      // A home moved to PostgreSQL by hand (not by `store migrate`) still has its old keys file, which the database does not read.
+      if (keyCount === 0 && store.sharedDatabase && existsSync(join(home, KEYS_FILE))) {
+        io.stderr.write(`WARNING: ${join(home, KEYS_FILE)} is not used: this home's keys live in the database (${server.deps.keys.path}). Copy them with \`tailor store migrate\`, or create keys again with \`tailor keys create\`.\n`);
+      }
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

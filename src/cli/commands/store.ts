@@ -6,6 +6,22 @@ import { migrateStore } from '../../home/migrate.js';
 import { createStoreFromSpec, describeStoreSpec, isPostgresSpec, resolveStoreSpec } from '../../home/store-spec.js';
 import { resolveHome } from '../../workspace.js';
 import { globalFlags, loggerFor, printJson, type CliIo } from '../context.js';
+import type { Store } from '../../index/store.js';
+import { addToKeyFile, readKeyFile } from '../../server/keys.js';
+import { addToKeyTable, readKeyTable } from '../../server/keys-postgres.js';
+
+/** Copies API keys (hashed) along with the store and checks every one arrived; keys already in the target are kept. */
+async function copyKeys(options: { from: Store; fromHome: string; to: Store; toHome: string }): Promise<{ copied: number; total: number }> {
+  const source = options.from.sharedDatabase ? await readKeyTable(options.from.sharedDatabase) : readKeyFile(options.fromHome);
+  if (source.length === 0) return { copied: 0, total: 0 };
+  const target = options.to.sharedDatabase;
+  if (!target && options.toHome === options.fromHome && !options.from.sharedDatabase) return { copied: 0, total: source.length }; // same keys file
+  const copied = target ? await addToKeyTable(target, source) : addToKeyFile(options.toHome, source);
+  const there = new Set((target ? await readKeyTable(target) : readKeyFile(options.toHome)).map((k) => k.keyId));
+  const missing = source.filter((k) => !there.has(k.keyId));
+  if (missing.length > 0) throw new TailorError('INTERNAL', `${missing.length} API keys did not arrive in the target store; the source is untouched: run the migration again.`);
+  return { copied, total: source.length };
+}
 
 export function registerStore(program: Command, io: CliIo): void {
   const store = program.command('store').description('the store behind a home: where its documents, chunks and vectors live');
@@ -43,6 +59,8 @@ export function registerStore(program: Command, io: CliIo): void {
             },
           });
           if (!global.quiet && !flags.json) io.stderr.write('\n');
+          // Keys follow the store: a PostgreSQL home keeps them in its database (shared by replicas), an embedded one in keys.json.
+          const keys = await copyKeys({ from, fromHome: home, to, toHome });
           const switched = flags.switch && !toIsDir;
           if (switched) {
             const saved = await readConfig(home);
@@ -54,15 +72,16 @@ export function registerStore(program: Command, io: CliIo): void {
             documents: result.documents,
             chunks: result.chunks,
             vectors: result.vectors,
+            keys,
             verified: true,
             switched,
-            stayOnDisk: ['keys', 'datasets', 'adapters', 'uploads', 'traces'].map((name) => `${home}/${name}`),
+            stayOnDisk: ['datasets', 'adapters', 'uploads', 'traces'].map((name) => `${home}/${name}`),
           };
           if (flags.json) return printJson(io, summary);
           io.stdout.write(
-            `copied ${result.documents} documents, ${result.chunks} chunks, ${result.vectors} vectors from ${summary.from} to ${summary.to}; counts verified\n` +
+            `copied ${result.documents} documents, ${result.chunks} chunks, ${result.vectors} vectors${keys.copied > 0 ? ` and ${keys.copied} API keys` : ''} from ${summary.from} to ${summary.to}; counts verified\n` +
               (switched ? `this home now uses ${summary.to} (the old store is left as it was; delete it when you no longer need it)\n` : '') +
-              `keys, datasets, adapters, uploads and traces stay in ${home}\n`,
+              `datasets, adapters, uploads and traces stay in ${home}\n`,
           );
         } finally {
           await to.close();

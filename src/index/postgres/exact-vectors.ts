@@ -16,13 +16,27 @@ export class ExactVectorCache {
   private generation = -1;
   private index: VectorIndex | null = null;
 
+  /** The reload in flight: queries arriving while it runs wait for it instead of each loading every vector again. */
+  private loading: { generation: number; dims: number; done: Promise<VectorIndex> } | null = null;
+
   async search(db: pg.Pool, t: Tables, generation: number, vector: Float32Array, k: number, filter: Filter | undefined): Promise<ScoredChunkId[]> {
-    if (this.index === null || this.generation !== generation || this.index.dimensions !== vector.length) await this.load(db, t, generation, vector.length);
+    let index = this.index;
+    if (index === null || this.generation !== generation || index.dimensions !== vector.length) index = await this.reload(db, t, generation, vector.length);
     const allowed = isEmptyFilter(filter) ? null : await allowedDocuments(db, t, filter);
-    return this.index!.search(vector, k, allowed);
+    return index.search(vector, k, allowed);
   }
 
-  private async load(db: pg.Pool, t: Tables, generation: number, dims: number): Promise<void> {
+  private reload(db: pg.Pool, t: Tables, generation: number, dims: number): Promise<VectorIndex> {
+    const loading = this.loading;
+    if (loading && loading.generation >= generation && loading.dims === dims) return loading.done;
+    const done = this.load(db, t, generation, dims).finally(() => {
+      if (this.loading?.done === done) this.loading = null;
+    });
+    this.loading = { generation, dims, done };
+    return done;
+  }
+
+  private async load(db: pg.Pool, t: Tables, generation: number, dims: number): Promise<VectorIndex> {
     const { rows } = await db.query<{ id: string; doc_key: string; data: Buffer }>(
       `SELECT c.id, c.doc_key, v.data FROM ${t.vectors} v JOIN ${t.chunks} c ON c.chunk_key = v.chunk_key ORDER BY v.chunk_key`,
     );
@@ -32,8 +46,12 @@ export class ExactVectorCache {
       const stored = new Float32Array(copy.buffer, 0, copy.byteLength / 4);
       if (stored.length === dims) index.add(row.id, Number(row.doc_key), stored);
     }
-    this.index = index;
-    this.generation = generation;
+    // A slower load of an older generation never replaces a newer one.
+    if (this.index === null || generation >= this.generation) {
+      this.index = index;
+      this.generation = generation;
+    }
+    return index;
   }
 }
 

@@ -10,7 +10,7 @@ import { silentLogger, type Logger } from '../../core/logger.js';
 import type { Chunk, DocumentRecord, DocumentSummary } from '../../core/types.js';
 import { analyze } from '../analyzer.js';
 import { DEFAULT_BM25_PARAMS, type Bm25Params } from '../bm25.js';
-import type { ChunkLookup, DocumentLookup, Store, StoreQuery, StoreQueryResult, StoreStats, StoreWrite, StoreWriteResult } from '../store.js';
+import type { ChunkLookup, DocumentLookup, SharedDatabase, Store, StoreQuery, StoreQueryResult, StoreStats, StoreWrite, StoreWriteResult } from '../store.js';
 import { prepareWrite } from '../write.js';
 import { ExactVectorCache } from './exact-vectors.js';
 import { keywordSearch, vectorSearch } from './query.js';
@@ -95,6 +95,11 @@ export class PostgresStore implements Store {
       if (!options.pool) await pool.end().catch(() => undefined);
       throw toPgStoreError(error, t.schema);
     }
+  }
+
+  /** Jobs and keys of a server on this store live in the same schema (src/server/*-postgres.ts). */
+  get sharedDatabase(): SharedDatabase {
+    return { pool: this.pool, schema: this.t.schema };
   }
 
   async doWrite(write: StoreWrite): Promise<StoreWriteResult> {

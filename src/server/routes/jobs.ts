@@ -9,17 +9,17 @@ import type { JobView } from '../jobs.js';
 export function jobRoutes(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  const find = (c: Parameters<typeof principalOf>[0]): JobView => {
-    const job = deps.jobs.get(c.req.param('id') ?? '');
+  const find = async (c: Parameters<typeof principalOf>[0]): Promise<JobView> => {
+    const job = await deps.jobs.get(c.req.param('id') ?? '');
     // A job over several collections (a dataset built from more than one) needs every grant.
     if (!job || !(job.collections ?? [job.collection]).every((name) => grants(principalOf(c), name))) throw new TailorError('NOT_FOUND', `No job "${c.req.param('id')}" (finished jobs are kept for a while, then forgotten).`);
     return job;
   };
 
-  app.get('/:id', (c) => c.json(find(c)));
+  app.get('/:id', async (c) => c.json(await find(c)));
 
-  app.get('/:id/events', (c) => {
-    const job = find(c);
+  app.get('/:id/events', async (c) => {
+    let job = await find(c);
     return streamSSE(c, async (stream) => {
       const ended = () => job.state === 'done' || job.state === 'failed';
       let wake: () => void = () => {};
@@ -34,6 +34,8 @@ export function jobRoutes(deps: ServerDeps): Hono<AppEnv> {
           await stream.writeSSE({ event: 'job', data: JSON.stringify(job) });
           if (last) break;
           await changed;
+          // A shared queue's job may run on another replica: read its state afresh.
+          job = (await deps.jobs.get(job.id)) ?? job;
         }
       } finally {
         unsubscribe();

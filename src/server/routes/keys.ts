@@ -12,18 +12,18 @@ export function keyRoutes(deps: ServerDeps): Hono<AppEnv> {
     requireRole(principalOf(c), 'admin');
     return next();
   });
-  app.get('/', (c) => c.json(deps.keys.list({ by: principalOf(c) })));
+  app.get('/', async (c) => c.json(await deps.keys.list({ by: principalOf(c) })));
   app.post('/', async (c) => {
     // Running open, any page the browser visits could reach us: the first key comes from the CLI.
-    if (deps.keys.isEmpty()) {
+    if (await deps.keys.isEmpty()) {
       throw new TailorError('FORBIDDEN', 'The server runs open (no keys yet), so keys cannot be created over HTTP: create the first one with `tailor keys create --role admin --collections "*" --name admin` and restart nothing, it is picked up.');
     }
     const body = await readJson(c, createKeySchema);
-    const { id, key, summary } = deps.keys.create(body, { by: principalOf(c) });
+    const { id, key, summary } = await deps.keys.create(body, { by: principalOf(c) });
     return c.json({ id, key, ...summary }, 201);
   });
-  app.delete('/:id', (c) => {
-    deps.keys.revoke(c.req.param('id'), { by: principalOf(c) });
+  app.delete('/:id', async (c) => {
+    await deps.keys.revoke(c.req.param('id'), { by: principalOf(c) });
     return c.json({ id: c.req.param('id'), revoked: true });
   });
   return app;

@@ -57,7 +57,7 @@ export function settingsRoutes(deps: ServerDeps): Hono<AppEnv> {
     const body: z.infer<typeof settingsSchema> = {
       version: deps.version,
       role: principal.role,
-      open: deps.keys.isEmpty(),
+      open: await deps.keys.isEmpty(),
       models: {
         chat: publicSpec(chat),
         embedder: publicSpec(deps.embedder?.modelId ?? deps.tailor.embedder?.modelId ?? config.embedder ?? 'none'),
@@ -78,7 +78,7 @@ export function settingsRoutes(deps: ServerDeps): Hono<AppEnv> {
               maxUploadBytes: deps.limits.maxUploadBytes, maxFileBytes: deps.limits.maxFileBytes, maxJsonBytes: deps.limits.maxJsonBytes,
               ratePerSecond: deps.limits.ratePerSecond, rateBurst: deps.limits.rateBurst, requestTimeoutMs: deps.limits.requestTimeoutMs,
             },
-            keys: deps.keys.list({ by: principal }).length,
+            keys: (await deps.keys.list({ by: principal })).length,
           }
         : {}),
     };

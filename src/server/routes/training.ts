@@ -19,7 +19,8 @@ const missing = (id: string) => new TailorError('NOT_FOUND', `No training run "$
 export function trainingRoutes(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const runs = deps.trainingRuns;
-  markInterrupted(deps);
+  // Runs once the job queue can answer; a run still queued resumes from its checkpoint instead.
+  void markInterrupted(deps).catch((error) => deps.logger.log('error', `could not check training runs left by the last start: ${(error as Error).message}`));
 
   const find = (c: AppContext): TrainingRun => {
     const id = c.req.param('id') ?? '';
@@ -52,19 +53,19 @@ export function trainingRoutes(deps: ServerDeps): Hono<AppEnv> {
       throw new TailorError('INVALID_ARGUMENT', `An adapter named "${adapter}" exists already (or is being trained): choose another name, or delete it first.`, { details: { adapter } });
     }
     const params: TrainParams = { adapter, dataset: manifest.name, base, backend: body.backend, hyperparameters: body.hyperparameters ?? {} };
-    const slot = deps.jobs.reserve(principal.keyId);
-    const job = slot.submit({ kind: 'train', spec: { collection: collections[0] ?? '*', paths: [], params: { ...params } }, total: 0, collections });
+    const slot = await deps.jobs.reserve(principal.keyId);
+    const job = await slot.submit({ kind: 'train', spec: { collection: collections[0] ?? '*', paths: [], params: { ...params } }, total: 0, collections });
     runs.create({ id: job.id, adapter, dataset: manifest.name, base: body.backend === 'local' ? basename(base) : base, backend: body.backend, collections, hyperparameters: { ...params.hyperparameters } });
     return c.json({ jobId: job.id, adapter, events: `/api/training/${job.id}/events` }, 202);
   });
 
   app.get('/:id', (c) => c.json(find(c)));
 
-  app.post('/:id/cancel', (c) => {
+  app.post('/:id/cancel', async (c) => {
     const run = find(c);
     requireChange(principalOf(c), run.collections, () => missing(run.id));
     if (isFinal(run.status)) throw new TailorError('INVALID_ARGUMENT', `Training run ${run.id} has already ended (${run.status}).`, { details: { id: run.id, status: run.status } });
-    const job = deps.jobs.cancel(run.id);
+    const job = await deps.jobs.cancel(run.id);
     // A run queued when it was cancelled never reaches its runner, so its record ends here.
     if (job?.state === 'failed' && !isFinal(runs.get(run.id)!.status)) runs.update(run.id, { status: 'cancelled', error: { code: 'CANCELLED', message: 'Cancelled before it started.' } });
     return c.json({ id: run.id, cancelling: true }, 202);
@@ -101,10 +102,10 @@ export function trainingRoutes(deps: ServerDeps): Hono<AppEnv> {
 }
 
 /** Runs a previous server left unfinished whose job will not run again (forgotten, failed) say so. */
-function markInterrupted(deps: ServerDeps): void {
+async function markInterrupted(deps: ServerDeps): Promise<void> {
   for (const run of deps.trainingRuns.list()) {
     if (isFinal(run.status)) continue;
-    const job = deps.jobs.get(run.id);
+    const job = await deps.jobs.get(run.id);
     if (job && !job.finishedAt) continue; // queued again: it resumes from its checkpoint
     deps.trainingRuns.update(run.id, { status: 'interrupted', error: { code: 'INTERRUPTED', message: job?.error ? `The run stopped: ${job.error.message}` : 'The server stopped during this run and its job could not be resumed; start it again (its last checkpoint is in the adapter folder).' } });
   }
