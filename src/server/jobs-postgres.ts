@@ -153,6 +153,8 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
       const runner = options.runners[job.kind];
       if (!runner) throw new TailorError('INVALID_ARGUMENT', `No runner for jobs of kind "${job.kind}".`);
       await materialise(job.id);
+      // A runner listens for 'abort', which never fires on a signal that is already aborted.
+      if (signal.aborted) throw new TailorError('ABORTED', 'The queue stopped before the job started.');
       const spec: JobSpec = { ...row.spec, paths: row.spec.paths.map(fromShared) };
       return runner(spec, {
         id: job.id,
