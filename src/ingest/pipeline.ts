@@ -8,7 +8,7 @@ import type { Store } from '../index/store.js';
 import type { Embedder } from '../providers/types.js';
 import type { ChunkOptions } from '../chunking/index.js';
 import { walkPaths, type WalkedFile } from './walk.js';
-import { loadDocument, readFileBytes, type LoadLimits } from './loaders/index.js';
+import { createIsolatedLoader, readFileBytes, type IsolatedLoader, type LoadLimits } from './loaders/index.js';
 import { createNearDuplicateIndex } from './dedup.js';
 import type { PiiKind } from './redact.js';
 import { documentIdFor, prepareDocument } from './prepare.js';
@@ -25,8 +25,10 @@ export interface IngestOptions {
   exclude?: string[];
   chunking?: ChunkOptions;
   maxBytes?: number;
-  /** Caps per file on decompressed bytes, nesting depth and load time (see DEFAULT_LIMITS). */
+  /** Caps per file on decompressed bytes, nesting depth, load time and memory (see DEFAULT_LIMITS); time and memory are hard. */
   limits?: Partial<LoadLimits>;
+  /** The worker files are parsed in; by default one of its own, stopped when the ingest ends. */
+  loader?: IsolatedLoader;
   /** Jaccard similarity at or above which a document counts as a near duplicate. */
   nearDuplicateThreshold?: number;
   logger?: Logger;
@@ -64,19 +66,25 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   const total = walked.files.length;
   const progress = (item: string) => options.onProgress?.({ phase: 'ingest', done, total, item });
 
-  for (const file of walked.files) {
-    if (options.abortSignal?.aborted) throw new TailorError('ABORTED', 'Ingest was cancelled; every document reported done is stored.');
-    try {
-      const outcome = await ingestFile(file);
-      if (outcome) outcomes.push(outcome);
-    } catch (error) {
-      const tailorError = toTailorError(error, 'PARSE_FAILED');
-      outcomes.push(failed(file.path, tailorError));
-      logger.log('warn', `${messageNaming(file.path, tailorError.message)} [${tailorError.code}]`);
+  // Every file is parsed in a worker that is stopped at the time limit or when it outgrows its memory cap.
+  const loader = options.loader ?? createIsolatedLoader();
+  try {
+    for (const file of walked.files) {
+      if (options.abortSignal?.aborted) throw new TailorError('ABORTED', 'Ingest was cancelled; every document reported done is stored.');
+      try {
+        const outcome = await ingestFile(file);
+        if (outcome) outcomes.push(outcome);
+      } catch (error) {
+        const tailorError = toTailorError(error, 'PARSE_FAILED');
+        outcomes.push(failed(file.path, tailorError));
+        logger.log('warn', `${messageNaming(file.path, tailorError.message)} [${tailorError.code}]`);
+      }
+      done += 1;
+      progress(file.path);
+      if (batcher.full()) outcomes.push(...(await batcher.flush()));
     }
-    done += 1;
-    progress(file.path);
-    if (batcher.full()) outcomes.push(...(await batcher.flush()));
+  } finally {
+    if (!options.loader) await loader.close();
   }
   outcomes.push(...(await batcher.flush()));
   return summarise(collection, outcomes, bytesRead, performance.now() - started, walked.skipped);
@@ -97,9 +105,11 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       else return { status: 'duplicate', source, duplicateOf: sameContent.source, kind: 'exact', similarity: 1 };
     }
 
-    const loaded = await loadDocument({ path: source, bytes, format: file.format }, { maxBytes: options.maxBytes, limits: options.limits });
+    const sizeBytes = bytes.length;
+    // The bytes move to the worker (no second copy); only their hash and size are needed here after.
+    const loaded = await loader.load({ path: source, bytes, format: file.format }, { maxBytes: options.maxBytes, limits: options.limits, transfer: true });
     const prepared = prepareDocument({
-      collection, source, loaded, contentHash, sizeBytes: bytes.length, modifiedAt: file.modifiedAt,
+      collection, source, loaded, contentHash, sizeBytes, modifiedAt: file.modifiedAt,
       redact: options.redact, chunking: options.chunking,
     });
     if (!renamedFrom) {

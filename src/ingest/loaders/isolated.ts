@@ -1,0 +1,161 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { TailorError, type ErrorCode } from '../../core/errors.js';
+import type { DocumentFormat, LoadedDocument } from '../../core/types.js';
+import { memoryLimitError, resolveLimits, timeLimitError } from './budget.js';
+import type { LoadOptions } from './index.js';
+import type { LoadReply, LoadRequest } from './load-worker.js';
+
+/**
+ * Loads files in a worker thread so that LoadBudget's wall time and memory are hard limits: a
+ * parse stuck in one synchronous call (a quadratic regex, a huge table) is stopped by terminating
+ * the worker at `maxMillis`, and a parse that needs more than `maxMemoryMb` of heap dies in its
+ * worker (V8's resourceLimits), not in the process. One worker is reused across files (decision
+ * 0050: a warm worker costs well under a millisecond per small file; starting one costs ~100 ms),
+ * and replaced after it is stopped. Loads run one at a time, in call order.
+ */
+export interface IsolatedLoader {
+  load(input: { path: string; bytes: Uint8Array; format?: DocumentFormat }, options?: LoadOptions & { transfer?: boolean }): Promise<LoadedDocument>;
+  /** Stops the worker; later loads start a new one. */
+  close(): Promise<void>;
+}
+
+/** Young-generation space of the worker; old generation is the file's `maxMemoryMb`. */
+const YOUNG_GENERATION_MB = 16;
+
+/** The worker script beside this module: load-worker.js when built, load-worker.ts under tsx. */
+function workerUrl(): URL {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./load-worker${extension}`, import.meta.url);
+}
+
+/**
+ * The built worker starts from its file. Under tsx (tests importing sources) a .ts entry is not
+ * covered by an inherited `--import tsx` on Node 20, so a small bootstrap registers tsx's loader
+ * in the worker first and then imports the entry.
+ */
+function newWorker(url: URL, options: WorkerOptions): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+interface Running {
+  worker: Worker;
+  ready: Promise<void>;
+  maxMemoryMb: number;
+  /** Set while a load is in flight: how the worker's death is reported. */
+  onDeath?: (error: unknown) => void;
+  dead: boolean;
+}
+
+export function createIsolatedLoader(): IsolatedLoader {
+  let running: Running | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  let nextId = 1;
+
+  function start(maxMemoryMb: number): Running {
+    const url = workerUrl();
+    const worker = newWorker(url, {
+      resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      // The worker's output is the parent's: a loader library's console.warn reaches stderr as before.
+      stdout: false,
+      stderr: false,
+    });
+    const state: Running = { worker, maxMemoryMb, dead: false, ready: Promise.resolve() };
+    state.ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (message: LoadReply) => {
+        if (message.type !== 'ready') return;
+        worker.off('message', onMessage);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      state.onDeath = (error) => reject(startError(error));
+    });
+    worker.on('error', (error) => {
+      state.dead = true;
+      state.onDeath?.(error);
+    });
+    worker.on('exit', (code) => {
+      state.dead = true;
+      state.onDeath?.(new Error(`the loader worker exited (code ${code})`));
+    });
+    worker.unref();
+    return state;
+  }
+
+  async function loadOne(input: { path: string; bytes: Uint8Array; format?: DocumentFormat }, options: LoadOptions & { transfer?: boolean }): Promise<LoadedDocument> {
+    const limits = resolveLimits({ ...options.limits, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
+    if (running && (running.dead || running.maxMemoryMb !== limits.maxMemoryMb)) {
+      await running.worker.terminate();
+      running = undefined;
+    }
+    const state = (running ??= start(limits.maxMemoryMb));
+    state.worker.ref();
+    try {
+      await state.ready;
+      const id = nextId++;
+      const request: LoadRequest = { id, path: input.path, bytes: input.bytes, format: input.format, options: { maxBytes: options.maxBytes, limits: options.limits } };
+      // Handing the bytes over saves a copy of the file, but only a view of its whole buffer can move.
+      const whole = input.bytes.byteOffset === 0 && input.bytes.byteLength === input.bytes.buffer.byteLength && !(input.bytes.buffer instanceof SharedArrayBuffer);
+      const started = performance.now();
+      return await new Promise<LoadedDocument>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          state.dead = true;
+          state.onDeath = undefined;
+          void state.worker.terminate();
+          reject(timeLimitError(input.path, limits.maxMillis, performance.now() - started, 'while parsing: the parse was interrupted'));
+        }, limits.maxMillis);
+        const settle = () => {
+          clearTimeout(timer);
+          state.worker.off('message', onMessage);
+          state.onDeath = undefined;
+        };
+        const onMessage = (reply: LoadReply) => {
+          if (reply.type === 'ready' || reply.id !== id) return;
+          settle();
+          if (reply.type === 'done') resolve(reply.document);
+          else reject(new TailorError(reply.error.code as ErrorCode, reply.error.message, { details: reply.error.details }));
+        };
+        state.onDeath = (error) => {
+          settle();
+          reject(deathError(input.path, limits.maxMemoryMb, error));
+        };
+        state.worker.on('message', onMessage);
+        state.worker.postMessage(request, options.transfer && whole ? [input.bytes.buffer as ArrayBuffer] : []);
+      });
+    } finally {
+      if (!state.dead) state.worker.unref();
+      else if (running === state) running = undefined;
+    }
+  }
+
+  return {
+    load(input, options = {}) {
+      const result = queue.then(() => loadOne(input, options));
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async close() {
+      await queue;
+      const state = running;
+      running = undefined;
+      if (state) {
+        state.onDeath = undefined;
+        await state.worker.terminate();
+      }
+    },
+  };
+}
+
+/** A worker that died mid-load: out of heap (the file's memory cap), or something unforeseen. */
+function deathError(path: string, maxMemoryMb: number, error: unknown): TailorError {
+  if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') return memoryLimitError(path, maxMemoryMb, error);
+  const message = error instanceof Error ? error.message : String(error);
+  return new TailorError('PARSE_FAILED', `Could not read ${path}: the loader stopped unexpectedly (${message}).`, { cause: error, details: { path } });
+}
+
+function startError(error: unknown): TailorError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new TailorError('INTERNAL', `The file loader's worker thread did not start: ${message}. Check that Tailor's dist/ folder is complete (npm run build).`, { cause: error });
+}

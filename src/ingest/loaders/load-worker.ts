@@ -1,0 +1,38 @@
+/**
+ * The worker thread `createIsolatedLoader` parses files in: it runs `loadDocument` for each
+ * request and posts back the document or the error. Everything a parse can get stuck in or
+ * blow up with (a quadratic regex, a huge table, a pathological PDF) happens here, where the
+ * main thread can stop it by terminating the worker.
+ */
+import { parentPort } from 'node:worker_threads';
+import { toTailorError } from '../../core/errors.js';
+import type { DocumentFormat } from '../../core/types.js';
+import { loadDocument, type LoadOptions } from './index.js';
+
+export interface LoadRequest {
+  id: number;
+  path: string;
+  bytes: Uint8Array;
+  format?: DocumentFormat;
+  options: LoadOptions;
+}
+
+export type LoadReply =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; document: Awaited<ReturnType<typeof loadDocument>> }
+  | { type: 'failed'; id: number; error: { code: string; message: string; details: Record<string, unknown> } };
+
+const port = parentPort;
+if (!port) throw new Error('load-worker.js runs as a worker thread (createIsolatedLoader starts it).');
+
+port.on('message', async (request: LoadRequest) => {
+  let reply: LoadReply;
+  try {
+    const document = await loadDocument({ path: request.path, bytes: request.bytes, format: request.format }, request.options);
+    reply = { type: 'done', id: request.id, document };
+  } catch (error) {
+    reply = { type: 'failed', id: request.id, error: toTailorError(error, 'PARSE_FAILED').toJSON() };
+  }
+  port.postMessage(reply);
+});
+port.postMessage({ type: 'ready' } satisfies LoadReply);
