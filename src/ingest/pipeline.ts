@@ -118,7 +118,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
         return { status: 'duplicate', source, duplicateOf: sourceById.get(similar.id) ?? similar.id, kind: 'near', similarity: similar.similarity };
       }
     }
-    const summary: DocumentSummary = { ...prepared.document };
+    // Without its text and pages: these maps live for the whole ingest and would otherwise hold every document read.
+    const { text: _text, pages: _pages, ...summary } = prepared.document;
     bySource.set(source, summary);
     byHash.set(contentHash, summary);
     sourceById.set(documentId, source);

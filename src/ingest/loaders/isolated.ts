@@ -21,6 +21,12 @@ export interface IsolatedLoader {
 
 /** Young-generation space of the worker; old generation is the file's `maxMemoryMb`. */
 const YOUNG_GENERATION_MB = 16;
+/**
+ * A worker whose heap has grown past this after a load (a large file, a refused bomb) is replaced:
+ * V8 keeps a grown heap and its garbage, which would otherwise stay in the process's RSS for the
+ * rest of the ingest. A fresh worker costs ~100 ms, paid only after such files.
+ */
+const RECYCLE_HEAP_MB = 96;
 
 /** The worker script beside this module: load-worker.js when built, load-worker.ts under tsx. */
 function workerUrl(): URL {
@@ -114,6 +120,7 @@ export function createIsolatedLoader(): IsolatedLoader {
         const onMessage = (reply: LoadReply) => {
           if (reply.type === 'ready' || reply.id !== id) return;
           settle();
+          if (reply.heapMb > RECYCLE_HEAP_MB) state.dead = true;
           if (reply.type === 'done') resolve(reply.document);
           else reject(new TailorError(reply.error.code as ErrorCode, reply.error.message, { details: reply.error.details }));
         };
@@ -126,7 +133,10 @@ export function createIsolatedLoader(): IsolatedLoader {
       });
     } finally {
       if (!state.dead) state.worker.unref();
-      else if (running === state) running = undefined;
+      else if (running === state) {
+        running = undefined;
+        void state.worker.terminate();
+      }
     }
   }
 
