@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeZip } from './helpers/zip.js';
-import { deflateBomb } from './fixtures/bad-inputs.js';
+import { deflateBomb, stallingMarkdown } from './fixtures/bad-inputs.js';
 import { makePptx } from './fixtures/office-files.js';
 import { readSse, startServer } from './server-fixture.js';
 
@@ -34,5 +34,39 @@ describe('hostile files through the upload API', () => {
     assert.ok((await search.json()).results.some((hit: { document: { source: string } }) => hit.document.source.endsWith('deck.pptx')));
     const me = await f.call('/api/me', { key });
     assert.equal(me.status, 200);
+  });
+
+  test('a file stuck in one synchronous parse is stopped at the server\'s parse limit; requests are served while it runs; the rest of the batch goes in', async () => {
+    const f = await startServer({ server: { limits: { maxLoadMillis: 3000 } } });
+    const key = f.keys.create({ name: 'ed', role: 'editor', collections: ['docs'] }).key;
+    const data = new FormData();
+    data.append('files', new Blob([stallingMarkdown()]), 'stall.md');
+    data.append('files', new Blob(['# Minutes\n\nThe board approved the Porto office.\n']), 'minutes.md');
+    const uploaded = await f.call('/api/collections/docs/documents', { key, method: 'POST', body: data });
+    assert.equal(uploaded.status, 202, await uploaded.clone().text());
+    const { jobId } = await uploaded.json();
+
+    // While the parse is stuck (minutes if nothing stopped it), the service answers other requests.
+    let job = await (await f.call(`/api/jobs/${jobId}`, { key })).json();
+    for (let i = 0; i < 200 && job.state === 'queued'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      job = await (await f.call(`/api/jobs/${jobId}`, { key })).json();
+    }
+    assert.equal(job.state, 'running');
+    const me = await f.call('/api/me', { key });
+    assert.equal(me.status, 200);
+    const search = await f.call('/api/search', { key, method: 'POST', json: { query: 'Porto office', collections: ['docs'] } });
+    assert.equal(search.status, 200, await search.clone().text());
+    assert.equal((await (await f.call(`/api/jobs/${jobId}`, { key })).json()).state, 'running', 'those requests were served while the parse ran');
+
+    const last = (await readSse(await f.call(`/api/jobs/${jobId}/events`, { key }))).map((e) => JSON.parse(e.data)).at(-1);
+    assert.equal(last.state, 'done');
+    const byName = (name: string) => last.files.find((x: { source: string }) => x.source.endsWith(name));
+    assert.equal(byName('stall.md').error.code, 'LIMIT_EXCEEDED');
+    assert.match(byName('stall.md').error.message, /stall\.md took \d+\.\d s to load \(stopped while parsing[^)]*\), over the 3 s limit per file[^]*--max-seconds/);
+    assert.equal(byName('minutes.md').status, 'new');
+    // The store holds the good file and nothing of the stalled one.
+    const found = await (await f.call('/api/search', { key, method: 'POST', json: { query: 'Porto office never reached body', collections: ['docs'] } })).json();
+    assert.deepEqual([...new Set(found.results.map((hit: { document: { source: string } }) => hit.document.source.split('/').pop()))], ['minutes.md']);
   });
 });

@@ -8,10 +8,11 @@ import type { Store } from '../index/store.js';
 import type { Embedder } from '../providers/types.js';
 import type { ChunkOptions } from '../chunking/index.js';
 import { walkPaths, type WalkedFile } from './walk.js';
-import { createIsolatedLoader, readFileBytes, type IsolatedLoader, type LoadLimits } from './loaders/index.js';
+import { readFileBytes, type LoadLimits } from './loaders/index.js';
+import { createIsolatedLoader, type IsolatedLoader } from './isolated-loader.js';
 import { createNearDuplicateIndex } from './dedup.js';
 import type { PiiKind } from './redact.js';
-import { documentIdFor, prepareDocument } from './prepare.js';
+import { documentIdFor } from './prepare.js';
 import { summarise, type FileOutcome, type IngestReport } from './report.js';
 import { createWriteBatcher } from './batcher.js';
 
@@ -106,11 +107,9 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
     }
 
     const sizeBytes = bytes.length;
-    // The bytes move to the worker (no second copy); only their hash and size are needed here after.
-    const loaded = await loader.load({ path: source, bytes, format: file.format }, { maxBytes: options.maxBytes, limits: options.limits, transfer: true });
-    const prepared = prepareDocument({
-      collection, source, loaded, contentHash, sizeBytes, modifiedAt: file.modifiedAt,
-      redact: options.redact, chunking: options.chunking,
+    // The bytes move to the worker (no second copy), which loads and chunks the file; only their hash and size are needed here after.
+    const { prepared, warnings } = await loader.prepare({ path: source, bytes, format: file.format }, { maxBytes: options.maxBytes, limits: options.limits, transfer: true }, {
+      collection, source, contentHash, sizeBytes, modifiedAt: file.modifiedAt, redact: options.redact, chunking: options.chunking,
     });
     if (!renamedFrom) {
       const similar = near.findSimilar(prepared.document.signature!, documentId);
@@ -129,7 +128,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       bySource.delete(renamedFrom.source);
     }
     const status = renamedFrom ? 'renamed' : previous ? 'changed' : 'new';
-    await batcher.add({ prepared, status, renamedFrom: renamedFrom && { id: renamedFrom.id, source: renamedFrom.source }, warnings: loaded.warnings });
+    await batcher.add({ prepared, status, renamedFrom: renamedFrom && { id: renamedFrom.id, source: renamedFrom.source }, warnings });
     return undefined;
   }
 }

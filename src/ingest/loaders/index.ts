@@ -22,7 +22,6 @@ export { detectFormat, formatFromExtension, sniffFormat, SUPPORTED_EXTENSIONS } 
 export { DEFAULT_MAX_BYTES } from './guards.js';
 export { DEFAULT_LIMITS, LoadBudget, type LoadLimits } from './budget.js';
 export { readFileBytes, readHead, type FileBytes } from './read-file.js';
-export { createIsolatedLoader, type IsolatedLoader } from './isolated.js';
 
 export interface LoadOptions {
   /** Largest accepted file in bytes (default 100 MB). */

@@ -1,9 +1,10 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import { TailorError, type ErrorCode } from '../../core/errors.js';
-import type { DocumentFormat, LoadedDocument } from '../../core/types.js';
-import { memoryLimitError, resolveLimits, timeLimitError } from './budget.js';
-import type { LoadOptions } from './index.js';
-import type { LoadReply, LoadRequest } from './load-worker.js';
+import { TailorError, type ErrorCode } from '../core/errors.js';
+import type { DocumentFormat, LoadedDocument } from '../core/types.js';
+import { memoryLimitError, resolveLimits, timeLimitError } from './loaders/budget.js';
+import type { LoadOptions } from './loaders/index.js';
+import type { ParseReply, ParseRequest, ParseResult } from './parse-worker.js';
+import type { PrepareInput, PreparedDocument } from './prepare.js';
 
 /**
  * Loads files in a worker thread so that LoadBudget's wall time and memory are hard limits: a
@@ -14,10 +15,16 @@ import type { LoadReply, LoadRequest } from './load-worker.js';
  * and replaced after it is stopped. Loads run one at a time, in call order.
  */
 export interface IsolatedLoader {
-  load(input: { path: string; bytes: Uint8Array; format?: DocumentFormat }, options?: LoadOptions & { transfer?: boolean }): Promise<LoadedDocument>;
+  load(input: FileInput, options?: IsolatedLoadOptions): Promise<LoadedDocument>;
+  /** Loads and prepares (redacts, signs, chunks) in the worker: the main thread gets only the stored form. */
+  prepare(input: FileInput, options: IsolatedLoadOptions, prepare: Omit<PrepareInput, 'loaded'>): Promise<{ prepared: PreparedDocument; warnings?: string[] }>;
   /** Stops the worker; later loads start a new one. */
   close(): Promise<void>;
 }
+
+type FileInput = { path: string; bytes: Uint8Array; format?: DocumentFormat };
+/** `transfer` hands the bytes' buffer to the worker instead of copying it (the caller's view is emptied). */
+type IsolatedLoadOptions = LoadOptions & { transfer?: boolean };
 
 /** Young-generation space of the worker; old generation is the file's `maxMemoryMb`. */
 const YOUNG_GENERATION_MB = 16;
@@ -28,10 +35,10 @@ const YOUNG_GENERATION_MB = 16;
  */
 const RECYCLE_HEAP_MB = 96;
 
-/** The worker script beside this module: load-worker.js when built, load-worker.ts under tsx. */
+/** The worker script beside this module: parse-worker.js when built, parse-worker.ts under tsx. */
 function workerUrl(): URL {
   const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./load-worker${extension}`, import.meta.url);
+  return new URL(`./parse-worker${extension}`, import.meta.url);
 }
 
 /**
@@ -70,7 +77,7 @@ export function createIsolatedLoader(): IsolatedLoader {
     });
     const state: Running = { worker, maxMemoryMb, dead: false, ready: Promise.resolve() };
     state.ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (message: LoadReply) => {
+      const onMessage = (message: ParseReply) => {
         if (message.type !== 'ready') return;
         worker.off('message', onMessage);
         resolve();
@@ -90,7 +97,7 @@ export function createIsolatedLoader(): IsolatedLoader {
     return state;
   }
 
-  async function loadOne(input: { path: string; bytes: Uint8Array; format?: DocumentFormat }, options: LoadOptions & { transfer?: boolean }): Promise<LoadedDocument> {
+  async function parseOne(input: FileInput, options: IsolatedLoadOptions, prepare?: Omit<PrepareInput, 'loaded'>): Promise<ParseResult> {
     const limits = resolveLimits({ ...options.limits, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
     if (running && (running.dead || running.maxMemoryMb !== limits.maxMemoryMb)) {
       await running.worker.terminate();
@@ -101,11 +108,11 @@ export function createIsolatedLoader(): IsolatedLoader {
     try {
       await state.ready;
       const id = nextId++;
-      const request: LoadRequest = { id, path: input.path, bytes: input.bytes, format: input.format, options: { maxBytes: options.maxBytes, limits: options.limits } };
+      const request: ParseRequest = { id, path: input.path, bytes: input.bytes, format: input.format, options: { maxBytes: options.maxBytes, limits: options.limits }, prepare };
       // Handing the bytes over saves a copy of the file, but only a view of its whole buffer can move.
       const whole = input.bytes.byteOffset === 0 && input.bytes.byteLength === input.bytes.buffer.byteLength && !(input.bytes.buffer instanceof SharedArrayBuffer);
       const started = performance.now();
-      return await new Promise<LoadedDocument>((resolve, reject) => {
+      return await new Promise<ParseResult>((resolve, reject) => {
         const timer = setTimeout(() => {
           state.dead = true;
           state.onDeath = undefined;
@@ -117,11 +124,11 @@ export function createIsolatedLoader(): IsolatedLoader {
           state.worker.off('message', onMessage);
           state.onDeath = undefined;
         };
-        const onMessage = (reply: LoadReply) => {
+        const onMessage = (reply: ParseReply) => {
           if (reply.type === 'ready' || reply.id !== id) return;
           settle();
           if (reply.heapMb > RECYCLE_HEAP_MB) state.dead = true;
-          if (reply.type === 'done') resolve(reply.document);
+          if (reply.type === 'done') resolve(reply.result);
           else reject(new TailorError(reply.error.code as ErrorCode, reply.error.message, { details: reply.error.details }));
         };
         state.onDeath = (error) => {
@@ -140,10 +147,21 @@ export function createIsolatedLoader(): IsolatedLoader {
     }
   }
 
+  function enqueue(input: FileInput, options: IsolatedLoadOptions, prepare?: Omit<PrepareInput, 'loaded'>): Promise<ParseResult> {
+    const result = queue.then(() => parseOne(input, options, prepare));
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
   return {
-    load(input, options = {}) {
-      const result = queue.then(() => loadOne(input, options));
-      queue = result.catch(() => undefined);
+    async load(input, options = {}) {
+      const result = await enqueue(input, options);
+      if (!('document' in result)) throw new Error('unreachable: a load without prepare returns the document');
+      return result.document;
+    },
+    async prepare(input, options, prepare) {
+      const result = await enqueue(input, options, prepare);
+      if (!('prepared' in result)) throw new Error('unreachable: a load with prepare returns the prepared document');
       return result;
     },
     async close() {
