@@ -18,6 +18,8 @@ export interface IsolatedLoader {
   load(input: FileInput, options?: IsolatedLoadOptions): Promise<LoadedDocument>;
   /** Loads and prepares (redacts, signs, chunks) in the worker: the main thread gets only the stored form. */
   prepare(input: FileInput, options: IsolatedLoadOptions, prepare: Omit<PrepareInput, 'loaded'>): Promise<{ prepared: PreparedDocument; warnings?: string[] }>;
+  /** Starts the worker now (it takes a few hundred ms), so that it is ready when the first file comes. */
+  warm(options?: IsolatedLoadOptions): void;
   /** Stops the worker; later loads start a new one. */
   close(): Promise<void>;
 }
@@ -154,6 +156,11 @@ export function createIsolatedLoader(): IsolatedLoader {
   }
 
   return {
+    warm(options = {}) {
+      running ??= start(resolveLimits(options.limits).maxMemoryMb);
+      // A worker that fails to start is reported by the first load that needs it.
+      running.ready.catch(() => undefined);
+    },
     async load(input, options = {}) {
       const result = await enqueue(input, options);
       if (!('document' in result)) throw new Error('unreachable: a load without prepare returns the document');

@@ -45,6 +45,18 @@ export const DEFAULT_COLLECTION = 'default';
  * has been committed.
  */
 export async function ingest(options: IngestOptions): Promise<IngestReport> {
+  // Every file is parsed in a worker that is stopped at the time limit or when it outgrows its memory cap;
+  // it starts while the paths are walked.
+  const loader = options.loader ?? createIsolatedLoader();
+  loader.warm({ limits: options.limits });
+  try {
+    return await ingestFiles(options, loader);
+  } finally {
+    if (!options.loader) await loader.close();
+  }
+}
+
+async function ingestFiles(options: IngestOptions, loader: IsolatedLoader): Promise<IngestReport> {
   const started = performance.now();
   const collection = options.collection ?? DEFAULT_COLLECTION;
   const logger = options.logger ?? silentLogger;
@@ -67,25 +79,19 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
   const total = walked.files.length;
   const progress = (item: string) => options.onProgress?.({ phase: 'ingest', done, total, item });
 
-  // Every file is parsed in a worker that is stopped at the time limit or when it outgrows its memory cap.
-  const loader = options.loader ?? createIsolatedLoader();
-  try {
-    for (const file of walked.files) {
-      if (options.abortSignal?.aborted) throw new TailorError('ABORTED', 'Ingest was cancelled; every document reported done is stored.');
-      try {
-        const outcome = await ingestFile(file);
-        if (outcome) outcomes.push(outcome);
-      } catch (error) {
-        const tailorError = toTailorError(error, 'PARSE_FAILED');
-        outcomes.push(failed(file.path, tailorError));
-        logger.log('warn', `${messageNaming(file.path, tailorError.message)} [${tailorError.code}]`);
-      }
-      done += 1;
-      progress(file.path);
-      if (batcher.full()) outcomes.push(...(await batcher.flush()));
+  for (const file of walked.files) {
+    if (options.abortSignal?.aborted) throw new TailorError('ABORTED', 'Ingest was cancelled; every document reported done is stored.');
+    try {
+      const outcome = await ingestFile(file);
+      if (outcome) outcomes.push(outcome);
+    } catch (error) {
+      const tailorError = toTailorError(error, 'PARSE_FAILED');
+      outcomes.push(failed(file.path, tailorError));
+      logger.log('warn', `${messageNaming(file.path, tailorError.message)} [${tailorError.code}]`);
     }
-  } finally {
-    if (!options.loader) await loader.close();
+    done += 1;
+    progress(file.path);
+    if (batcher.full()) outcomes.push(...(await batcher.flush()));
   }
   outcomes.push(...(await batcher.flush()));
   return summarise(collection, outcomes, bytesRead, performance.now() - started, walked.skipped);
