@@ -7,12 +7,12 @@ import type { ParseReply, ParseRequest, ParseResult } from './parse-worker.js';
 import type { PrepareInput, PreparedDocument } from './prepare.js';
 
 /**
- * Loads files in a worker thread so that LoadBudget's wall time and memory are hard limits: a
- * parse stuck in one synchronous call (a quadratic regex, a huge table) is stopped by terminating
- * the worker at `maxMillis`, and a parse that needs more than `maxMemoryMb` of heap dies in its
- * worker (V8's resourceLimits), not in the process. One worker is reused across files (decision
- * 0050: a warm worker costs well under a millisecond per small file; starting one costs ~100 ms),
- * and replaced after it is stopped. Loads run one at a time, in call order.
+ * Loads (and, for ingest, prepares) files in a worker thread so that LoadBudget's wall time and
+ * memory are hard limits: a parse stuck in one synchronous call (a quadratic regex, a huge table) is
+ * stopped by terminating the worker at `maxMillis`, and a parse that needs more than `maxMemoryMb` of
+ * heap dies in its worker (V8's resourceLimits), not in the process. One worker is reused across files
+ * (decision 0052: a warm worker costs no measurable time per small file; starting one costs a few
+ * hundred ms), and replaced after it is stopped. Loads run one at a time, in call order.
  */
 export interface IsolatedLoader {
   load(input: FileInput, options?: IsolatedLoadOptions): Promise<LoadedDocument>;
