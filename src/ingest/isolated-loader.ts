@@ -25,11 +25,12 @@ export interface IsolatedLoader {
 }
 
 type FileInput = { path: string; bytes: Uint8Array; format?: DocumentFormat };
-/** `transfer` hands the bytes' buffer to the worker instead of copying it (the caller's view is emptied). */
-type IsolatedLoadOptions = LoadOptions & { transfer?: boolean };
+/**
+ * `transfer` hands the bytes' buffer to the worker instead of copying it (the caller's view is emptied);
+ * `abortSignal` stops a parse in progress (the worker is terminated) with ABORTED.
+ */
+type IsolatedLoadOptions = LoadOptions & { transfer?: boolean; abortSignal?: AbortSignal };
 
-/** Young-generation space of the worker; old generation is the file's `maxMemoryMb`. */
-const YOUNG_GENERATION_MB = 16;
 /**
  * A worker whose heap has grown past this after a load (a large file, a refused bomb) is replaced:
  * V8 keeps a grown heap and its garbage, which would otherwise stay in the process's RSS for the
@@ -72,7 +73,7 @@ export function createIsolatedLoader(): IsolatedLoader {
   function start(maxMemoryMb: number): Running {
     const url = workerUrl();
     const worker = newWorker(url, {
-      resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb },
       // The worker's output is the parent's: a loader library's console.warn reaches stderr as before.
       stdout: false,
       stderr: false,
@@ -115,14 +116,20 @@ export function createIsolatedLoader(): IsolatedLoader {
       const whole = input.bytes.byteOffset === 0 && input.bytes.byteLength === input.bytes.buffer.byteLength && !(input.bytes.buffer instanceof SharedArrayBuffer);
       const started = performance.now();
       return await new Promise<ParseResult>((resolve, reject) => {
-        const timer = setTimeout(() => {
+        const stop = (error: TailorError) => {
+          settle();
           state.dead = true;
-          state.onDeath = undefined;
           void state.worker.terminate();
-          reject(timeLimitError(input.path, limits.maxMillis, performance.now() - started, 'while parsing: the parse was interrupted'));
+          reject(error);
+        };
+        const timer = setTimeout(() => {
+          stop(timeLimitError(input.path, limits.maxMillis, performance.now() - started, 'while parsing: the parse was interrupted'));
         }, limits.maxMillis);
+        const onAbort = () => stop(new TailorError('ABORTED', `Loading ${input.path} was cancelled.`, { details: { path: input.path } }));
+        options.abortSignal?.addEventListener('abort', onAbort, { once: true });
         const settle = () => {
           clearTimeout(timer);
+          options.abortSignal?.removeEventListener('abort', onAbort);
           state.worker.off('message', onMessage);
           state.onDeath = undefined;
         };
@@ -138,6 +145,7 @@ export function createIsolatedLoader(): IsolatedLoader {
           reject(deathError(input.path, limits.maxMemoryMb, error));
         };
         state.worker.on('message', onMessage);
+        if (options.abortSignal?.aborted) return onAbort();
         state.worker.postMessage(request, options.transfer && whole ? [input.bytes.buffer as ArrayBuffer] : []);
       });
     } finally {

@@ -114,7 +114,7 @@ async function ingestFiles(options: IngestOptions, loader: IsolatedLoader): Prom
 
     const sizeBytes = bytes.length;
     // The bytes move to the worker (no second copy), which loads and chunks the file; only their hash and size are needed here after.
-    const { prepared, warnings } = await loader.prepare({ path: source, bytes, format: file.format }, { maxBytes: options.maxBytes, limits: options.limits, transfer: true }, {
+    const { prepared, warnings } = await loader.prepare({ path: source, bytes, format: file.format }, { maxBytes: options.maxBytes, limits: options.limits, transfer: true, abortSignal: options.abortSignal }, {
       collection, source, contentHash, sizeBytes, modifiedAt: file.modifiedAt, redact: options.redact, chunking: options.chunking,
     });
     if (!renamedFrom) {
