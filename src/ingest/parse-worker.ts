@@ -5,7 +5,7 @@
  * quadratic regex, a huge table, a pathological PDF) happens here, where the main thread can stop
  * it by terminating the worker, and the garbage a large document leaves dies with this heap.
  */
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { toTailorError } from '../core/errors.js';
 import type { DocumentFormat, LoadedDocument } from '../core/types.js';
@@ -29,10 +29,14 @@ export type ParseReply =
   | { type: 'done'; id: number; result: ParseResult; heapMb: number }
   | { type: 'failed'; id: number; error: { code: string; message: string; details: Record<string, unknown> }; heapMb: number };
 
-/** The memory this worker's heap holds now, garbage included (what it adds to the process's RSS). */
+/**
+ * What this worker keeps after a file: its old generation (garbage included, until a full GC) and
+ * buffers outside the heap. The young generation is left out: it is a fixed 64 MB that empties itself.
+ */
 function heapMb(): number {
-  const heap = getHeapStatistics();
-  return (heap.total_heap_size + heap.external_memory) / 1048576;
+  const oldSpaces = getHeapSpaceStatistics().filter((space) => !space.space_name.startsWith('new_'));
+  const used = oldSpaces.reduce((sum, space) => sum + space.space_size, 0);
+  return (used + getHeapStatistics().external_memory) / 1048576;
 }
 
 async function parse(request: ParseRequest): Promise<ParseResult> {
