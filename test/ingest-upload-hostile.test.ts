@@ -1,9 +1,13 @@
 import { describe, test } from 'node:test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { makeZip } from './helpers/zip.js';
 import { deflateBomb, stallingMarkdown } from './fixtures/bad-inputs.js';
 import { makePptx } from './fixtures/office-files.js';
 import { readSse, startServer } from './server-fixture.js';
+import { prepareSecurityHome, rawRequest, startBuiltServer } from './helpers/built-server.js';
 
 describe('hostile files through the upload API', () => {
   test('a zip bomb and 50,000-deep HTML uploaded by an editor are refused with their code; the rest of the batch and other requests go on', async () => {
@@ -68,5 +72,33 @@ describe('hostile files through the upload API', () => {
     // The store holds the good file and nothing of the stalled one.
     const found = await (await f.call('/api/search', { key, method: 'POST', json: { query: 'Porto office never reached body', collections: ['docs'] } })).json();
     assert.deepEqual([...new Set(found.results.map((hit: { document: { source: string } }) => hit.document.source.split('/').pop()))], ['minutes.md']);
+  });
+
+  test('the built `tailor serve --max-seconds 2` stops a stalled upload parse at 2 s and answers meanwhile', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'tailor-upload-stall-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const home = await prepareSecurityHome(dir);
+    const server = await startBuiltServer(home.home, ['--max-seconds', '2', '--rate', '0']);
+    t.after(() => server.stop());
+    const boundary = 'stall-boundary';
+    const part = (name: string, text: string) => `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\nContent-Type: text/markdown\r\n\r\n${text}\r\n`;
+    const body = Buffer.from(part('stall.md', stallingMarkdown()) + part('rota.md', '# Rota\n\nThe night shift rota changes in March.\n') + `--${boundary}--\r\n`);
+    const key = home.keys.hrEditor;
+    const uploaded = await rawRequest(`${server.url}/api/collections/hr/documents`, { method: 'POST', key, body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    assert.equal(uploaded.status, 202, uploaded.text);
+    const { jobId } = uploaded.json();
+    let job = uploaded.json();
+    let servedWhileRunning = false;
+    for (let i = 0; i < 600 && job.state !== 'done' && job.state !== 'failed'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      job = (await rawRequest(`${server.url}/api/jobs/${jobId}`, { key })).json();
+      if (job.state === 'running') servedWhileRunning ||= (await rawRequest(`${server.url}/api/me`, { key })).status === 200;
+    }
+    assert.equal(job.state, 'done', JSON.stringify(job));
+    assert.ok(servedWhileRunning, 'a request was answered while the upload was being parsed');
+    const stalled = job.files.find((f: { source: string }) => f.source.endsWith('stall.md'));
+    assert.equal(stalled.error.code, 'LIMIT_EXCEEDED');
+    assert.match(stalled.error.message, /over the 2 s limit per file[^]*--max-seconds/);
+    assert.equal(job.files.find((f: { source: string }) => f.source.endsWith('rota.md')).status, 'new');
   });
 });
