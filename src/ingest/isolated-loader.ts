@@ -34,9 +34,9 @@ type IsolatedLoadOptions = LoadOptions & { transfer?: boolean; abortSignal?: Abo
 /**
  * The worker's young generation. Left to V8, a heap capped at `maxMemoryMb` gets a small one, and
  * parsers that make many short-lived objects (linkedom, Readability) then spent ~50% more CPU in GC
- * than on the main thread; 64 MB (about the main thread's default) brings them level (decision 0052).
+ * than on the main thread; 32 MB brings them close (64 MB was no faster and cost ~40 MB more RSS; decision 0052).
  */
-const YOUNG_GENERATION_MB = 64;
+const YOUNG_GENERATION_MB = 32;
 /**
  * A worker whose heap has grown past this after a load (a large file, a refused bomb) is replaced:
  * V8 keeps a grown heap and its garbage, which would otherwise stay in the process's RSS for the

@@ -31,7 +31,7 @@ export type ParseReply =
 
 /**
  * What this worker keeps after a file: its old generation (garbage included, until a full GC) and
- * buffers outside the heap. The young generation is left out: it is a fixed 64 MB that empties itself.
+ * buffers outside the heap. The young generation is left out: it is a fixed 32 MB that empties itself.
  */
 function heapMb(): number {
   const oldSpaces = getHeapSpaceStatistics().filter((space) => !space.space_name.startsWith('new_'));
