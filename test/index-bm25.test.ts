@@ -138,6 +138,37 @@ describe('BM25 index', () => {
     assert.equal(mutated.search(analyze('arrival'), 3)[0]?.chunkId, 'late');
   });
 
+  test('terms that occur once (kept inline) score, grow, die, compact and export like any other term', () => {
+    // Every chunk has its own id term; some ids come back in a later chunk (a term's second posting).
+    const unique = (i: number): Bm25Entry => ({ chunkId: `u${i}`, docKey: i % 7, body: analyze(`sku${i} alpha ${i % 3 === 0 ? `sku${i + 1}` : ''}`), field: analyze(`record ${i}`) });
+    const mutated = createBm25Index({ params, compactAt: 1 });
+    const live = new Map<string, Bm25Entry>();
+    for (let i = 0; i < 300; i++) {
+      const entry = unique(i);
+      mutated.add(entry);
+      live.set(entry.chunkId, entry);
+    }
+    for (let i = 0; i < 300; i += 4) {
+      mutated.remove(`u${i}`);
+      live.delete(`u${i}`);
+    }
+    const check = (index: Bm25Index, label: string) => {
+      const entries = [...live.values()];
+      for (const query of ['sku8', 'sku9 alpha', 'sku10', 'sku13 sku12', 'sku299 record', 'sku400']) {
+        assertMatchesReference(index.search(analyze(query), 10), referenceSearch(entries, params, analyze(query), 10), `${label}: ${query}`);
+      }
+    };
+    check(mutated, 'with tombstones');
+    mutated.compact();
+    check(mutated, 'compacted');
+    // A term whose only posting died comes back; a solo term gets a second posting after compaction.
+    const back = { chunkId: 'back', docKey: 1, body: analyze('sku8 sku9 sku400'), field: [] };
+    mutated.add(back);
+    live.set('back', back);
+    check(mutated, 'after compaction');
+    check(Bm25Index.fromState(mutated.exportState(), { params }), 'exported and reloaded');
+  });
+
   test('a snapshot round trip answers identically; a damaged snapshot is refused, not trusted', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'bm25.snapshot');

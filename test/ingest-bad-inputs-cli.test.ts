@@ -1,9 +1,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { writeBadInputCorpus, type Expected } from './fixtures/bad-inputs.js';
+import { stallingMarkdown, writeBadInputCorpus, type Expected } from './fixtures/bad-inputs.js';
 import { ensureBuilt, runBuilt } from './helpers/built.js';
 
 
@@ -88,5 +88,57 @@ describe('a bad-input corpus through the built CLI', () => {
     assert.equal(JSON.parse(refused.stdout).files[0].error.code, 'LIMIT_EXCEEDED');
     const deeper = tailor(['ingest', deep, '--embedder', 'none', '--max-depth', '2000', '--json'], join(dir, 'home-deep'));
     assert.equal(JSON.parse(deeper.stdout).counts.new, 1, deeper.stderr);
+  });
+
+  test('a file stuck in one synchronous parse is interrupted at --max-seconds; the store keeps the version it had; the rest goes in', async () => {
+    const home = join(dir, 'home-stall');
+    const folder = join(dir, 'stall');
+    await mkdir(folder, { recursive: true });
+    const notes = join(folder, 'notes.md');
+    await writeFile(notes, '# Notes\n\nThe offsite is in Lisbon on 12 May.\n');
+    const first = tailor(['ingest', folder, '--embedder', 'none', '--json'], home);
+    assert.equal(JSON.parse(first.stdout).counts.new, 1, first.stderr);
+    const before = JSON.parse(tailor(['documents', '--json'], home).stdout) as Array<{ source: string; contentHash: string }>;
+
+    // The same file now stalls its parser (minutes, unbounded); a new good file comes beside it.
+    await writeFile(notes, stallingMarkdown());
+    await writeFile(join(folder, 'later.md'), '# Later\n\nThe budget review moved to June.\n');
+    const started = performance.now();
+    const run = tailor(['ingest', folder, '--embedder', 'none', '--max-seconds', '2', '--max-memory-mb', '64', '--json'], home);
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as Report;
+    const stalled = report.files.find((f) => f.source === notes)!;
+    assert.equal(stalled.status, 'failed');
+    assert.equal(stalled.error!.code, 'LIMIT_EXCEEDED');
+    assert.match(stalled.error!.message, /notes\.md took \d+\.\d s to load \(stopped while parsing[^)]*\), over the 2 s limit per file \(maxMillis\)/);
+    assert.match(stalled.error!.message, /--max-seconds \d/);
+    assert.equal(report.files.find((f) => f.source.endsWith('later.md'))?.status, 'new');
+    // Interrupted, not finished: the parse alone would run for minutes.
+    assert.ok(seconds < 60, `took ${seconds.toFixed(1)} s`);
+    // The stored notes.md is the version from before, untouched; later.md was added.
+    const after = JSON.parse(tailor(['documents', '--json'], home).stdout) as Array<{ source: string; contentHash: string }>;
+    assert.deepEqual(after.find((d) => d.source === notes), before.find((d) => d.source === notes));
+    assert.deepEqual(after.map((d) => d.source).sort(), [join(folder, 'later.md'), notes]);
+  });
+
+  test('a file whose parse needs more memory than --max-memory-mb is stopped with LIMIT_EXCEEDED; the process goes on', async () => {
+    const home = join(dir, 'home-memory');
+    const folder = join(dir, 'memory');
+    await mkdir(folder, { recursive: true });
+    const items: string[] = [];
+    for (let i = 0; i < 100_000; i++) items.push(`{"id":${i},"sku":"SKU-${i}","tags":["a","b"]}`);
+    await writeFile(join(folder, 'records.json'), `[${items.join(',')}]`);
+    await writeFile(join(folder, 'small.md'), '# Small\n\nA short note.\n');
+    const run = tailor(['ingest', folder, '--embedder', 'none', '--max-memory-mb', '16', '--json'], home);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as Report;
+    const big = report.files.find((f) => f.source.endsWith('records.json'))!;
+    assert.equal(big.error?.code, 'LIMIT_EXCEEDED', JSON.stringify(big));
+    assert.match(big.error!.message, /records\.json needed more than 16 MB of memory to load[^]*--max-memory-mb 32/);
+    assert.equal(report.files.find((f) => f.source.endsWith('small.md'))?.status, 'new');
+    // Under the default cap the same file loads.
+    const again = tailor(['ingest', folder, '--embedder', 'none', '--json'], home);
+    assert.equal(JSON.parse(again.stdout).files.find((f: { source: string }) => f.source.endsWith('records.json')).status, 'new', again.stderr);
   });
 });

@@ -82,6 +82,13 @@ export class Bm25Index {
   private postSlots: Uint32Array[] = [];
   private postTfs: Uint16Array[] = [];
   private postLens = new Int32Array(0);
+  /**
+   * A term's first posting, kept here while it is its only one (its postSlots entry is then the shared
+   * empty array). Most distinct terms occur once (ids, numbers, names): two typed arrays each would cost
+   * ~300 bytes per term, ~60 MB for a 100,000-record export.
+   */
+  private soloSlot = new Uint32Array(0);
+  private soloTf = new Uint16Array(0);
   /** Dead postings per term, counted lazily for query terms and valid while deadStamp === removalEpoch. */
   private deadInTerm = new Int32Array(0);
   private deadStamp = new Int32Array(0);
@@ -202,7 +209,8 @@ export class Bm25Index {
       const df = len - this.deadPostings(termId);
       if (df <= 0) continue;
       const weight = queryTf * Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (this.params.k1 + 1);
-      terms.push({ slots: this.postSlots[termId], tfs: this.postTfs[termId], len, weight });
+      const { slots, tfs } = this.postingsOf(termId);
+      terms.push({ slots, tfs, len, weight });
     }
     const top = topSlots(terms, k, {
       acc: this.acc,
@@ -239,9 +247,15 @@ export class Bm25Index {
     this.slotCount = next;
     this.deadSlots = 0;
     for (let termId = 0; termId < this.terms.length; termId++) {
+      const len = this.postLens[termId];
+      if (len === 1 && this.postSlots[termId].length === 0) {
+        const mapped = newSlotOf[this.soloSlot[termId]];
+        if (mapped < 0) this.postLens[termId] = 0;
+        else this.soloSlot[termId] = mapped;
+        continue;
+      }
       const slots = this.postSlots[termId];
       const tfs = this.postTfs[termId];
-      const len = this.postLens[termId];
       let write = 0;
       for (let read = 0; read < len; read++) {
         const mapped = newSlotOf[slots[read]];
@@ -251,7 +265,10 @@ export class Bm25Index {
         write++;
       }
       this.postLens[termId] = write;
-      if (write < slots.length >> 2) {
+      if (write === 0) {
+        this.postSlots[termId] = EMPTY_SLOTS;
+        this.postTfs[termId] = EMPTY_TFS;
+      } else if (write < slots.length >> 2) {
         this.postSlots[termId] = slots.slice(0, write);
         this.postTfs[termId] = tfs.slice(0, write);
       }
@@ -269,7 +286,8 @@ export class Bm25Index {
       const len = this.postLens[termId];
       if (len === 0) continue;
       terms.push(this.terms[termId]);
-      postings.push({ slots: this.postSlots[termId].subarray(0, len), tfs: this.postTfs[termId].subarray(0, len) });
+      const { slots, tfs } = this.postingsOf(termId);
+      postings.push({ slots: slots.subarray(0, len), tfs: tfs.subarray(0, len) });
     }
     return {
       chunkIds: this.chunkIds.slice(0, this.slotCount),
@@ -312,7 +330,7 @@ export class Bm25Index {
   private deadPostings(termId: number): number {
     if (this.deadSlots === 0) return 0;
     if (this.deadStamp[termId] === this.removalEpoch) return this.deadInTerm[termId];
-    const slots = this.postSlots[termId];
+    const { slots } = this.postingsOf(termId);
     const len = this.postLens[termId];
     let count = 0;
     for (let i = 0; i < len; i++) count += this.dead[slots[i]];
@@ -339,21 +357,37 @@ export class Bm25Index {
       this.ensureTermCapacity(termId + 1);
       this.termIds.set(term, termId);
       this.terms.push(term);
-      this.postSlots.push(new Uint32Array(4));
-      this.postTfs.push(new Uint16Array(4));
+      this.postSlots.push(EMPTY_SLOTS);
+      this.postTfs.push(EMPTY_TFS);
     }
     return termId;
+  }
+
+  /** A term's postings; a term with only its solo posting gets one-element views of the solo arrays. */
+  private postingsOf(termId: number): { slots: Uint32Array; tfs: Uint16Array } {
+    const slots = this.postSlots[termId];
+    if (slots.length === 0 && this.postLens[termId] === 1) {
+      return { slots: this.soloSlot.subarray(termId, termId + 1), tfs: this.soloTf.subarray(termId, termId + 1) };
+    }
+    return { slots, tfs: this.postTfs[termId] };
   }
 
   private appendPosting(termId: number, slot: number, packedTf: number): void {
     const len = this.postLens[termId];
     let slots = this.postSlots[termId];
-    if (len === slots.length) {
+    if (len === 0 && slots.length === 0) {
+      this.soloSlot[termId] = slot;
+      this.soloTf[termId] = packedTf;
+      this.postLens[termId] = 1;
+      return;
+    }
+    if (len >= slots.length) {
       const capacity = Math.max(4, len * 2);
+      const current = this.postingsOf(termId);
       const grownSlots = new Uint32Array(capacity);
-      grownSlots.set(slots);
+      grownSlots.set(current.slots.subarray(0, len));
       const grownTfs = new Uint16Array(capacity);
-      grownTfs.set(this.postTfs[termId]);
+      grownTfs.set(current.tfs.subarray(0, len));
       this.postSlots[termId] = slots = grownSlots;
       this.postTfs[termId] = grownTfs;
     }
@@ -383,12 +417,17 @@ export class Bm25Index {
     if (needed <= this.postLens.length) return;
     const capacity = Math.max(needed, this.postLens.length * 2, 1024);
     this.postLens = grow(this.postLens, new Int32Array(capacity));
+    this.soloSlot = grow(this.soloSlot, new Uint32Array(capacity));
+    this.soloTf = grow(this.soloTf, new Uint16Array(capacity));
     this.deadInTerm = grow(this.deadInTerm, new Int32Array(capacity));
     this.deadStamp = grow(this.deadStamp, new Int32Array(capacity));
   }
 }
 
-function grow<T extends Int32Array | Uint32Array | Uint8Array>(from: T, to: T): T {
+const EMPTY_SLOTS = new Uint32Array(0);
+const EMPTY_TFS = new Uint16Array(0);
+
+function grow<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }

@@ -21,7 +21,8 @@ export const GRAPH_FILE = 'vectors.hnsw';
 
 export interface CommittedChange {
   removed: string[];
-  added: Array<{ entry: Bm25Entry; vector?: Float32Array }>;
+  /** `entry()` analyses the chunk when the BM25 index takes it, so a large write's tokens are never all held at once. */
+  added: Array<{ chunkId: string; docKey: number; entry: () => Bm25Entry; vector?: Float32Array }>;
 }
 
 export interface MemoryIndexOptions {
@@ -164,7 +165,7 @@ export class MemoryIndexes {
     if (this.bm25Generation === from) {
       for (const change of changes) {
         for (const id of change.removed) this.bm25.remove(id);
-        for (const { entry } of change.added) this.bm25.add(entry);
+        for (const { entry } of change.added) this.bm25.add(entry());
         touched += change.removed.length + change.added.length;
       }
       this.bm25Generation = to;
@@ -177,7 +178,7 @@ export class MemoryIndexes {
     if (this.vectors !== null && this.vectorGeneration === from) {
       for (const change of changes) {
         for (const id of change.removed) this.vectors.remove(id);
-        for (const { entry, vector } of change.added) if (vector) this.vectors.add(entry.chunkId, entry.docKey, vector);
+        for (const { chunkId, docKey, vector } of change.added) if (vector) this.vectors.add(chunkId, docKey, vector);
       }
       this.vectorGeneration = to;
       this.vectors.maybeCompact();

@@ -24,7 +24,7 @@ import type {
   StoreWrite,
   StoreWriteResult,
 } from './store.js';
-import { commitWrite, prepareWrite } from './write.js';
+import { checkWrite, commitWrite } from './write.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding store.db and the BM25 snapshot; created if missing. */
@@ -75,10 +75,10 @@ export class SqliteStore implements Store {
 
   async doWrite(write: StoreWrite): Promise<StoreWriteResult> {
     this.assertOpen();
-    const prepared = prepareWrite(write);
+    const checked = checkWrite(write);
     let committed;
     try {
-      committed = commitWrite(this.db, write, prepared);
+      committed = commitWrite(this.db, write, checked);
     } catch (error) {
       throw toStoreError(error, this.file);
     }

@@ -9,17 +9,19 @@ import { contextTermsFor, documentContext } from './document-context.js';
 import type { CommittedChange } from './memory-indexes.js';
 import { chunkParams, documentParams, INSERT_CHUNK_SQL, INSERT_DOCUMENT_SQL } from './rows.js';
 import { readMeta, writeMeta, type Db } from './schema.js';
+import type { Chunk, DocumentRecord } from '../core/types.js';
 import type { StoreWrite, StoreWriteResult } from './store.js';
 
-/** Analysed text per upsert and chunk, computed before the transaction so it stays short. */
+/** Analysed text per upsert and chunk, computed before the transaction so it stays short (the PostgreSQL store stores it). */
 export interface PreparedWrite {
   tokens: Array<Array<{ body: string[]; field: string[] }>>;
   vectorDimensions: number | null;
 }
 
-export function prepareWrite(write: StoreWrite): PreparedWrite {
+/** Refuses a malformed write before any transaction; the vectors' dimensions when it has vectors. */
+export function checkWrite(write: StoreWrite): { vectorDimensions: number | null } {
   let vectorDimensions: number | null = null;
-  const tokens = (write.upserts ?? []).map(({ document, chunks, vectors }, i) => {
+  (write.upserts ?? []).forEach(({ document, chunks, vectors }, i) => {
     if (typeof document?.id !== 'string' || document.id === '') {
       throw new TailorError('INVALID_ARGUMENT', `upserts[${i}].document.id must be a non-empty string.`);
     }
@@ -46,12 +48,27 @@ export function prepareWrite(write: StoreWrite): PreparedWrite {
         }
       }
     }
-    // Only chunks after the first get context terms: a one-chunk document needs none computed.
-    const context = chunks.length > 1 ? documentContext(document) : { terms: [] };
-    return chunks.map((chunk) => ({
+  });
+  return { vectorDimensions };
+}
+
+/** One upsert's analysed chunks: `tokensOf(j)` analyses chunk j (only chunks after the first get context terms). */
+function chunkAnalyser(document: DocumentRecord, chunks: Chunk[]): (j: number) => { body: string[]; field: string[] } {
+  const context = chunks.length > 1 ? documentContext(document) : { terms: [] };
+  return (j) => {
+    const chunk = chunks[j]!;
+    return {
       body: analyze(chunk.text),
       field: [...analyze(fieldText(document.title, chunk.headingPath)), ...contextTermsFor(context, chunk.ordinal)],
-    }));
+    };
+  };
+}
+
+export function prepareWrite(write: StoreWrite): PreparedWrite {
+  const { vectorDimensions } = checkWrite(write);
+  const tokens = (write.upserts ?? []).map(({ document, chunks }) => {
+    const tokensOf = chunkAnalyser(document, chunks);
+    return chunks.map((_, j) => tokensOf(j));
   });
   return { tokens, vectorDimensions };
 }
@@ -62,7 +79,11 @@ export interface CommittedWrite {
   generation: number;
 }
 
-export function commitWrite(db: Db, write: StoreWrite, prepared: PreparedWrite): CommittedWrite {
+/**
+ * Commits a checked write. Chunks are analysed for the in-memory BM25 index only when it takes them,
+ * after the commit, one at a time: a document of thousands of chunks never holds all their tokens at once.
+ */
+export function commitWrite(db: Db, write: StoreWrite, checked: { vectorDimensions: number | null }): CommittedWrite {
   const findDocument = db.prepare('SELECT doc_key FROM documents WHERE id = ?').pluck();
   const chunkIdsOf = db.prepare('SELECT id FROM chunks WHERE doc_key = ? ORDER BY chunk_key').pluck();
   const deleteDocument = db.prepare('DELETE FROM documents WHERE doc_key = ?');
@@ -92,10 +113,11 @@ export function commitWrite(db: Db, write: StoreWrite, prepared: PreparedWrite):
       result.chunksRemoved += removed.length;
       changes.push({ removed, added: [] });
     }
-    checkEmbedder(db, write, prepared.vectorDimensions);
+    checkEmbedder(db, write, checked.vectorDimensions);
 
-    (write.upserts ?? []).forEach(({ document, chunks, vectors }, i) => {
+    (write.upserts ?? []).forEach(({ document, chunks, vectors }) => {
       const removed = removeDocument(document.id) ?? [];
+      const tokensOf = chunkAnalyser(document, chunks);
       result.chunksRemoved += removed.length;
       const modifiedMs = Date.parse(document.modifiedAt);
       const docKey = Number(insertDocument.run(...documentParams(document, Number.isNaN(modifiedMs) ? null : modifiedMs)).lastInsertRowid);
@@ -103,8 +125,7 @@ export function commitWrite(db: Db, write: StoreWrite, prepared: PreparedWrite):
         const chunkKey = insertChunk.run(...chunkParams(chunk, docKey)).lastInsertRowid;
         const vector = vectors?.[j];
         if (vector) insertVector.run(chunkKey, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
-        const { body, field } = prepared.tokens[i][j];
-        return { entry: { chunkId: chunk.id, docKey, body, field }, vector };
+        return { chunkId: chunk.id, docKey, entry: () => ({ chunkId: chunk.id, docKey, ...tokensOf(j) }), vector };
       });
       result.upserted++;
       result.chunksAdded += chunks.length;
@@ -113,7 +134,7 @@ export function commitWrite(db: Db, write: StoreWrite, prepared: PreparedWrite):
 
     for (const change of changes) {
       for (const id of change.removed) logChange.run(generation, id);
-      for (const { entry } of change.added) logChange.run(generation, entry.chunkId);
+      for (const { chunkId } of change.added) logChange.run(generation, chunkId);
     }
     writeMeta(db, 'generation', String(generation));
     return { result, changes, generation };

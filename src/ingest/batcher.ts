@@ -21,6 +21,8 @@ export interface WriteBatcherOptions {
   /** Flush after this many chunks (one transaction each); bounds memory and lost work on a crash. */
   maxChunks?: number;
   maxDocuments?: number;
+  /** Flush once the pending documents' text passes this many characters (default 8 M): caps the bytes in flight. */
+  maxTextChars?: number;
   /** Drop chunks whose exact text is already stored in the collection (default true). */
   dropDuplicateChunks?: boolean;
 }
@@ -46,22 +48,26 @@ class EmbedderFailure extends Error {
 export function createWriteBatcher(options: WriteBatcherOptions) {
   const maxChunks = options.maxChunks ?? 512;
   const maxDocuments = options.maxDocuments ?? 64;
+  const maxTextChars = options.maxTextChars ?? 8 * 1024 * 1024;
   let pending: PendingDocument[] = [];
   let pendingChunks = 0;
+  let pendingChars = 0;
 
   return {
     async add(doc: PendingDocument): Promise<void> {
       pending.push(doc);
       pendingChunks += doc.prepared.chunks.length;
+      pendingChars += doc.prepared.document.text.length;
     },
     full(): boolean {
-      return pendingChunks >= maxChunks || pending.length >= maxDocuments;
+      return pendingChunks >= maxChunks || pending.length >= maxDocuments || pendingChars >= maxTextChars;
     },
     async flush(): Promise<FileOutcome[]> {
       if (pending.length === 0) return [];
       const batch = pending;
       pending = [];
       pendingChunks = 0;
+      pendingChars = 0;
       try {
         return await write(batch);
       } catch (error) {

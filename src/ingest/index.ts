@@ -7,3 +7,4 @@ export { walkPaths } from './walk.js';
 export { loadDocument, detectFormat } from './loaders/index.js';
 export { redactPii, parsePiiKinds, type PiiKind } from './redact.js';
 export * from './texts.js';
+export { createIsolatedLoader, type IsolatedLoader } from './isolated-loader.js';

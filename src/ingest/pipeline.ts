@@ -8,10 +8,11 @@ import type { Store } from '../index/store.js';
 import type { Embedder } from '../providers/types.js';
 import type { ChunkOptions } from '../chunking/index.js';
 import { walkPaths, type WalkedFile } from './walk.js';
-import { loadDocument, readFileBytes, type LoadLimits } from './loaders/index.js';
+import { readFileBytes, type LoadLimits } from './loaders/index.js';
+import { createIsolatedLoader, type IsolatedLoader } from './isolated-loader.js';
 import { createNearDuplicateIndex } from './dedup.js';
 import type { PiiKind } from './redact.js';
-import { documentIdFor, prepareDocument } from './prepare.js';
+import { documentIdFor } from './prepare.js';
 import { summarise, type FileOutcome, type IngestReport } from './report.js';
 import { createWriteBatcher } from './batcher.js';
 
@@ -25,8 +26,10 @@ export interface IngestOptions {
   exclude?: string[];
   chunking?: ChunkOptions;
   maxBytes?: number;
-  /** Caps per file on decompressed bytes, nesting depth and load time (see DEFAULT_LIMITS). */
+  /** Caps per file on decompressed bytes, nesting depth, load time and memory (see DEFAULT_LIMITS); time and memory are hard. */
   limits?: Partial<LoadLimits>;
+  /** The worker files are parsed in; by default one of its own, stopped when the ingest ends. */
+  loader?: IsolatedLoader;
   /** Jaccard similarity at or above which a document counts as a near duplicate. */
   nearDuplicateThreshold?: number;
   logger?: Logger;
@@ -42,6 +45,18 @@ export const DEFAULT_COLLECTION = 'default';
  * has been committed.
  */
 export async function ingest(options: IngestOptions): Promise<IngestReport> {
+  // Every file is parsed in a worker that is stopped at the time limit or when it outgrows its memory cap;
+  // it starts while the paths are walked.
+  const loader = options.loader ?? createIsolatedLoader();
+  loader.warm({ limits: options.limits });
+  try {
+    return await ingestFiles(options, loader);
+  } finally {
+    if (!options.loader) await loader.close();
+  }
+}
+
+async function ingestFiles(options: IngestOptions, loader: IsolatedLoader): Promise<IngestReport> {
   const started = performance.now();
   const collection = options.collection ?? DEFAULT_COLLECTION;
   const logger = options.logger ?? silentLogger;
@@ -97,10 +112,10 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       else return { status: 'duplicate', source, duplicateOf: sameContent.source, kind: 'exact', similarity: 1 };
     }
 
-    const loaded = await loadDocument({ path: source, bytes, format: file.format }, { maxBytes: options.maxBytes, limits: options.limits });
-    const prepared = prepareDocument({
-      collection, source, loaded, contentHash, sizeBytes: bytes.length, modifiedAt: file.modifiedAt,
-      redact: options.redact, chunking: options.chunking,
+    const sizeBytes = bytes.length;
+    // The bytes move to the worker (no second copy), which loads and chunks the file; only their hash and size are needed here after.
+    const { prepared, warnings } = await loader.prepare({ path: source, bytes, format: file.format }, { maxBytes: options.maxBytes, limits: options.limits, transfer: true, abortSignal: options.abortSignal }, {
+      collection, source, contentHash, sizeBytes, modifiedAt: file.modifiedAt, redact: options.redact, chunking: options.chunking,
     });
     if (!renamedFrom) {
       const similar = near.findSimilar(prepared.document.signature!, documentId);
@@ -108,7 +123,8 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
         return { status: 'duplicate', source, duplicateOf: sourceById.get(similar.id) ?? similar.id, kind: 'near', similarity: similar.similarity };
       }
     }
-    const summary: DocumentSummary = { ...prepared.document };
+    // Without its text and pages: these maps live for the whole ingest and would otherwise hold every document read.
+    const { text: _text, pages: _pages, ...summary } = prepared.document;
     bySource.set(source, summary);
     byHash.set(contentHash, summary);
     sourceById.set(documentId, source);
@@ -118,7 +134,7 @@ export async function ingest(options: IngestOptions): Promise<IngestReport> {
       bySource.delete(renamedFrom.source);
     }
     const status = renamedFrom ? 'renamed' : previous ? 'changed' : 'new';
-    await batcher.add({ prepared, status, renamedFrom: renamedFrom && { id: renamedFrom.id, source: renamedFrom.source }, warnings: loaded.warnings });
+    await batcher.add({ prepared, status, renamedFrom: renamedFrom && { id: renamedFrom.id, source: renamedFrom.source }, warnings });
     return undefined;
   }
 }

@@ -26,6 +26,9 @@ export interface ServerLimits {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** Wall time and JavaScript heap one uploaded file may take to parse (hard: its worker is stopped). */
+  maxLoadMillis: number;
+  maxLoadMemoryMb: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -37,6 +40,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
+  maxLoadMillis: 60_000,
+  maxLoadMemoryMb: 512,
 };
 
 /** Everything a route handler needs, built once per server and passed in (no globals). */

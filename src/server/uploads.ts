@@ -53,6 +53,7 @@ export function uploadRunner(deps: Pick<ServerDeps, 'tailor' | 'catalog' | 'metr
   return async ({ collection, paths }: JobSpec, job: JobRun): Promise<IngestReport> => {
     const report = await deps.tailor.ingest({
       paths, collection, maxBytes: deps.limits.maxFileBytes, abortSignal: job.signal,
+      limits: { maxMillis: deps.limits.maxLoadMillis, maxMemoryMb: deps.limits.maxLoadMemoryMb },
       onProgress: (event) => job.progress(event.done, event.total ?? paths.length),
     });
     deps.catalog.recordOutcomes(collection, report.files);

@@ -19,6 +19,7 @@ export function registerIngest(program: Command, io: CliIo): void {
     .option('--max-decompressed-bytes <n>', 'most bytes a DOCX/XLSX/PPTX/ODT/EPUB may inflate to (default 64 MB)', integerFlag('--max-decompressed-bytes', 1))
     .option('--max-depth <n>', 'deepest HTML/XML/JSON nesting accepted (default 256)', integerFlag('--max-depth', 1))
     .option('--max-seconds <n>', 'longest one file may take to load (default 60)', decimalFlag('--max-seconds', 0.001))
+    .option('--max-memory-mb <n>', 'most memory (MB of JavaScript heap) one file may take to load (default 512)', integerFlag('--max-memory-mb', 16))
     .option('--json', 'print the full report as JSON')
     .action(async (paths: string[], flags, command: Command) => {
       const all = { ...globalFlags(command), ...flags };
@@ -36,6 +37,7 @@ export function registerIngest(program: Command, io: CliIo): void {
             maxDecompressedBytes: flags.maxDecompressedBytes,
             maxDepth: flags.maxDepth,
             maxMillis: flags.maxSeconds === undefined ? undefined : flags.maxSeconds * 1000,
+            maxMemoryMb: flags.maxMemoryMb,
           },
           onProgress: progress.listener,
         });

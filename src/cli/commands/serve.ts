@@ -25,6 +25,8 @@ interface ServeFlags {
   maxQueuedPerKey: number;
   baseModel?: string[];
   jobLeaseS: number;
+  maxSeconds: number;
+  maxMemoryMb: number;
 }
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -43,6 +45,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--allowed-hosts <list>', 'comma-separated Host names (name or name:port) that reach this server besides its bound address, e.g. a reverse proxy\'s')
     .option('--request-timeout-s <n>', 'seconds a client has to send a whole request (uploads included)', decimalFlag('--request-timeout-s', 0.001), 30)
     .option('--max-queued-uploads <n>', 'upload jobs waiting or running before new ones get 429', integerFlag('--max-queued-uploads', 1), 64)
+    .option('--max-seconds <n>', 'longest one uploaded file may take to parse', decimalFlag('--max-seconds', 0.001), 60)
+    .option('--max-memory-mb <n>', 'most memory (MB of JavaScript heap) one uploaded file may take to parse', integerFlag('--max-memory-mb', 16), 512)
     .option('--max-queued-per-key <n>', 'upload jobs waiting or running for one key before its new ones get 429', integerFlag('--max-queued-per-key', 1), 16)
     .option('--base-model <gguf>', 'a GGUF the HTTP API may fine-tune and run, besides those in <home>/models/ (repeatable)', collect)
     .option('--job-lease-s <n>', 'with a PostgreSQL store: seconds a replica\'s claim on an upload job holds without a heartbeat before another replica takes the job over', decimalFlag('--job-lease-s', 0.1), 15)
@@ -62,6 +66,7 @@ export function registerServe(program: Command, io: CliIo): void {
         limits: {
           maxUploadBytes: flags.maxUploadMb * 1048576, maxFileBytes: flags.maxFileMb * 1048576, ratePerSecond: flags.rate, rateBurst: flags.burst,
           requestTimeoutMs: flags.requestTimeoutS * 1000,
+          maxLoadMillis: flags.maxSeconds * 1000, maxLoadMemoryMb: flags.maxMemoryMb,
         },
         allowedHosts: (flags.allowedHosts ?? '').split(',').map((h) => h.trim()).filter(Boolean),
         queue: { maxQueued: flags.maxQueuedUploads, maxQueuedPerKey: flags.maxQueuedPerKey },

@@ -12,8 +12,10 @@ export interface LoadLimits {
   maxDecompressedBytes: number;
   /** Deepest nesting of elements (HTML, XML) or values (JSON) accepted (default 256: past that, HTML conversion slows sharply — 1,000 levels take ~30 s). */
   maxDepth: number;
-  /** Wall time one file may take to load, in milliseconds (default 60 s). */
+  /** Wall time one file may take to load, in milliseconds (default 60 s). Hard under `createIsolatedLoader`: the parse is stopped. */
   maxMillis: number;
+  /** JavaScript heap one file's load may use, in MB (default 512); enforced by `createIsolatedLoader`'s worker. */
+  maxMemoryMb: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<LoadLimits> = {
@@ -21,6 +23,7 @@ export const DEFAULT_LIMITS: Readonly<LoadLimits> = {
   maxDecompressedBytes: 64 * 1024 * 1024,
   maxDepth: 256,
   maxMillis: 60_000,
+  maxMemoryMb: 512,
 };
 
 export function resolveLimits(limits: Partial<LoadLimits> = {}): LoadLimits {
@@ -95,11 +98,31 @@ export class LoadBudget {
   checkTime(stage: string): void {
     const elapsed = this.now() - this.started;
     if (elapsed <= this.limits.maxMillis) return;
-    throw new TailorError(
-      'LIMIT_EXCEEDED',
-      `${this.path} took ${(elapsed / 1000).toFixed(1)} s to load (stopped after ${stage}), over the ${(this.limits.maxMillis / 1000).toFixed(0)} s limit per file. ` +
-        `Split the file, or raise the limit (CLI: --max-seconds).`,
-      { details: { path: this.path, limit: 'maxMillis', maxMillis: this.limits.maxMillis, elapsedMs: Math.round(elapsed), stage } },
-    );
+    throw timeLimitError(this.path, this.limits.maxMillis, elapsed, `after ${stage}`);
   }
+}
+
+/** A load past its wall time: between stages (`after parsing CSV`) or interrupted mid-parse (`while parsing`). */
+export function timeLimitError(path: string, maxMillis: number, elapsedMs: number, stage: string): TailorError {
+  return new TailorError(
+    'LIMIT_EXCEEDED',
+    `${path} took ${(elapsedMs / 1000).toFixed(1)} s to load (stopped ${stage}), over the ${formatSeconds(maxMillis)} s limit per file (maxMillis). ` +
+      `Split the file, or raise the limit (CLI: --max-seconds ${formatSeconds(maxMillis * 4)}).`,
+    { details: { path, limit: 'maxMillis', maxMillis, elapsedMs: Math.round(elapsedMs), stage } },
+  );
+}
+
+/** A load that needed more JavaScript heap than its cap: the worker parsing it ran out and was stopped. */
+export function memoryLimitError(path: string, maxMemoryMb: number, cause?: unknown): TailorError {
+  return new TailorError(
+    'LIMIT_EXCEEDED',
+    `${path} needed more than ${maxMemoryMb} MB of memory to load, over the cap per file (maxMemoryMb); the parse was stopped. ` +
+      `Split the file, or raise the cap (CLI: --max-memory-mb ${maxMemoryMb * 2}).`,
+    { cause, details: { path, limit: 'maxMemoryMb', maxMemoryMb } },
+  );
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return Number.isInteger(seconds) ? String(seconds) : seconds.toFixed(1);
 }

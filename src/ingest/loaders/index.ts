@@ -1,22 +1,10 @@
 import { TailorError, toTailorError } from '../../core/errors.js';
 import type { DocumentFormat, LoadedDocument } from '../../core/types.js';
 import { LoadBudget, type LoadLimits } from './budget.js';
-import { loadCsv } from './csv.js';
-import { loadDocx } from './docx.js';
-import { loadEml } from './eml.js';
-import { loadEpub } from './epub.js';
 import { detectFormat, unsupportedFormatError } from './formats.js';
 import { checkSize, utf16Bom } from './guards.js';
-import { loadHtml } from './html.js';
-import { loadJson, loadJsonl } from './json.js';
-import { loadMarkdown } from './markdown.js';
-import { loadOdt } from './odt.js';
-import { loadPdf } from './pdf.js';
-import { loadPptx } from './pptx.js';
 import { readFileBytes, type FileBytes } from './read-file.js';
 import type { LoaderInput } from './source.js';
-import { loadText } from './text.js';
-import { loadXlsx } from './xlsx.js';
 
 export { detectFormat, formatFromExtension, sniffFormat, SUPPORTED_EXTENSIONS } from './formats.js';
 export { DEFAULT_MAX_BYTES } from './guards.js';
@@ -30,20 +18,27 @@ export interface LoadOptions {
   limits?: Partial<LoadLimits>;
 }
 
-const LOADERS: Readonly<Record<DocumentFormat, (input: LoaderInput) => Promise<LoadedDocument>>> = {
-  markdown: loadMarkdown,
-  text: loadText,
-  html: loadHtml,
-  pdf: loadPdf,
-  docx: loadDocx,
-  pptx: loadPptx,
-  xlsx: loadXlsx,
-  odt: loadOdt,
-  epub: loadEpub,
-  eml: loadEml,
-  csv: loadCsv,
-  json: loadJson,
-  jsonl: loadJsonl,
+type Loader = (input: LoaderInput) => Promise<LoadedDocument>;
+
+/**
+ * Each format's loader, imported when a file of that format first comes: the parser libraries
+ * (linkedom, Readability, unpdf…) cost ~0.5 s and ~20 MB to import, which a process or parse worker
+ * that only reads Markdown and text never pays.
+ */
+const LOADERS: Readonly<Record<DocumentFormat, () => Promise<Loader>>> = {
+  markdown: async () => (await import('./markdown.js')).loadMarkdown,
+  text: async () => (await import('./text.js')).loadText,
+  html: async () => (await import('./html.js')).loadHtml,
+  pdf: async () => (await import('./pdf.js')).loadPdf,
+  docx: async () => (await import('./docx.js')).loadDocx,
+  pptx: async () => (await import('./pptx.js')).loadPptx,
+  xlsx: async () => (await import('./xlsx.js')).loadXlsx,
+  odt: async () => (await import('./odt.js')).loadOdt,
+  epub: async () => (await import('./epub.js')).loadEpub,
+  eml: async () => (await import('./eml.js')).loadEml,
+  csv: async () => (await import('./csv.js')).loadCsv,
+  json: async () => (await import('./json.js')).loadJson,
+  jsonl: async () => (await import('./json.js')).loadJsonl,
 };
 
 /** How many leading bytes content sniffing looks at. */
@@ -67,13 +62,14 @@ export async function loadDocument(
   checkSize(bytes.byteLength, path, budget.limits.maxBytes);
   const format = input.format ?? detectFormat(path, bytes.subarray(0, HEAD_BYTES));
   if (!format) throw unsupportedFormatError(path);
-  const loader = LOADERS[format];
-  if (!loader) throw unsupportedFormatError(path);
+  const importLoader = LOADERS[format];
+  if (!importLoader) throw unsupportedFormatError(path);
   if (bytes.byteLength === 0) {
     throw new TailorError('EMPTY_DOCUMENT', `${path} is empty (0 bytes). Check that it was saved completely, or exclude it (--exclude).`, { details: { path } });
   }
   let document: LoadedDocument;
   try {
+    const loader = await importLoader();
     document = await loader({ path, bytes, budget });
   } catch (error) {
     if (error instanceof TailorError) throw error;
