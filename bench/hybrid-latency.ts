@@ -16,28 +16,13 @@ import { readShippedWordVectors } from '../src/providers/word-vectors/shipped-ta
 import type { Embedder } from '../src/providers/types.js';
 import { openWorkspace, resolveCacheDir } from '../src/workspace.js';
 import { arg, percentile } from './lib.js';
+import { zipfSampler } from './synthetic-corpus.js';
 
 const chunks = Number(arg('--chunks', '100000'));
 const queryCount = Number(arg('--queries', '500'));
 const words = readShippedWordVectors(20_000).words.filter((w) => /^[a-z]{3,}$/.test(w));
 const random = createRandom(8);
-/** Zipf over ranks: rank r drawn with weight 1/(r+1). */
-const harmonic = words.map((_, r) => 1 / (r + 1));
-const cumulative = harmonic.map(((sum) => (w: number) => (sum += w))(0));
-const total = cumulative[cumulative.length - 1]!;
-function draw(minRank = 0): string {
-  for (;;) {
-    const x = random() * total;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo >= minRank) return words[lo]!;
-  }
-}
+const draw = zipfSampler(words, random);
 const passage = () => Array.from({ length: 40 + Math.floor(random() * 40) }, () => draw()).join(' ') + '.';
 
 const home = await mkdtemp(join(tmpdir(), 'tailor-hybrid-'));

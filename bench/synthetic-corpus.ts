@@ -13,24 +13,31 @@ export function scifactVocabulary(): string[] {
   return [...counts].sort((a, b) => b[1] - a[1]).map(([w]) => w);
 }
 
-/** Yields `count` passages of 40–80 words; `seed` makes the corpus reproducible. */
-export function* syntheticPassages(count: number, vocabulary: string[], seed = 7): Generator<{ id: string; title: string; text: string }> {
-  const random = createRandom(seed);
-  // Inverse-CDF sampling of a Zipf(1) distribution over the vocabulary ranks.
+/** Draws words by Zipf(1) over the vocabulary's ranks (inverse CDF); `minRank` skips the most common words. */
+export function zipfSampler(vocabulary: string[], random: () => number): (minRank?: number) => string {
   const cdf = new Float64Array(vocabulary.length);
   let total = 0;
   for (let r = 0; r < vocabulary.length; r++) cdf[r] = total += 1 / (r + 1);
-  const draw = () => {
-    const x = random() * total;
-    let lo = 0;
-    let hi = cdf.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cdf[mid]! < x) lo = mid + 1;
-      else hi = mid;
+  return (minRank = 0) => {
+    for (;;) {
+      const x = random() * total;
+      let lo = 0;
+      let hi = cdf.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cdf[mid]! < x) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo >= minRank) return vocabulary[lo]!;
     }
-    return vocabulary[lo]!;
   };
+}
+
+/** Yields `count` passages of 40–80 words; `seed` makes the corpus reproducible. */
+export function* syntheticPassages(count: number, vocabulary: string[], seed = 7): Generator<{ id: string; title: string; text: string }> {
+  const random = createRandom(seed);
+  const sample = zipfSampler(vocabulary, random);
+  const draw = () => sample();
   for (let i = 0; i < count; i++) {
     const words = Array.from({ length: 40 + Math.floor(random() * 41) }, draw);
     const title = Array.from({ length: 4 }, draw).join(' ');

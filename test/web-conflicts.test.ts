@@ -4,12 +4,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { startServer } from './server-fixture.js';
+import { chromiumSkip, launchChromium } from './helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const WEB_DIST = fileURLToPath(new URL('../dist/web/', import.meta.url));
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium to run the web UI tests`;
+const skip = chromiumSkip('the web UI tests');
 
 test('web UI: an answer whose sources disagree shows both values with their citations', { skip, timeout: 90_000 }, async () => {
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
@@ -25,8 +24,7 @@ test('web UI: an answer whose sources disagree shows both values with their cita
     },
     server: { webRoot: WEB_DIST },
   });
-  const { chromium } = await import('playwright-core');
-  const browser = (await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] })) as Browser;
+  const browser = await launchChromium();
   after(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
   await page.goto(`${f.url}/#/chat`);

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { basename, join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { openWorkspace } from '../src/workspace.js';
 import { model2vecTestDir } from './helpers/model2vec-fixture.js';
@@ -18,8 +18,8 @@ import { createServer } from '../src/server/index.js';
 import type { Answer } from '../src/core/types.js';
 import { tempDir, SHARED } from './helpers/temp.js';
 import { arenaRun, saveArenaRun } from './helpers/arena-run.js';
+import { chromiumSkip, launchChromium } from './helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WEB_DIST = join(ROOT, 'dist/web');
 const SCREENSHOTS = join(ROOT, 'test-output/screenshots');
@@ -31,7 +31,7 @@ const QUESTION = 'What was the tax rate in the fourth quarter?';
 
 type AnswerEvent = Answer & { traceId?: string };
 
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the web UI end-to-end test`;
+const skip = chromiumSkip('the web UI end-to-end test');
 
 test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', { skip, timeout: 90_000 }, async () => {
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
@@ -52,13 +52,9 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
   runJson.arms[1].model = '<b>gguf:stories260K.gguf</b>';
   await writeFile(join(runDir, 'run.json'), JSON.stringify(runJson));
   await writeFile(join(runDir, 'report.html'), '<!doctype html><title>report</title><h1>Arena report 20261201-120000-e2e2</h1>');
-  const { chromium } = await import('playwright-core');
   const [server, browser] = await Promise.all([
     createServer({ workspace, webRoot: WEB_DIST }).listen(0, '127.0.0.1'),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
-    }) as Promise<Browser>,
+    launchChromium(),
   ]);
   after(async () => {
     await browser.close();

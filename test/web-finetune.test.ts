@@ -6,22 +6,21 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { openWorkspace } from '../src/workspace.js';
 import { createServer } from '../src/server/index.js';
 import { model2vecTestDir } from './helpers/model2vec-fixture.js';
 import { tinyLlamaPath } from './helpers/tiny-llama.js';
 import { tempDir } from './helpers/temp.js';
+import { chromiumSkip, launchChromium } from './helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const IMAGES = join(ROOT, 'docs/images');
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the fine-tuning pages' end-to-end test`;
+const skip = chromiumSkip("the fine-tuning pages' end-to-end test");
 
 const HR = [
   { source: 'mem://hr/leave.md', title: 'Leave policy', text: 'New staff get 25 days of leave per year.' },
@@ -45,10 +44,9 @@ test('web UI: build a dataset, train a tiny adapter with a live loss curve, see 
   await workspace.tailor.ingestTexts({ collection: 'hr', items: HR });
   mkdirSync(join(home, 'models'), { recursive: true });
   copyFileSync(tinyLlamaPath(), join(home, 'models', 'tiny.gguf'));
-  const { chromium } = await import('playwright-core');
   const [server, browser] = await Promise.all([
     createServer({ workspace, webRoot }).listen(0, '127.0.0.1'),
-    chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'] }) as Promise<Browser>,
+    launchChromium(),
   ]);
   after(async () => {
     await browser.close();

@@ -11,18 +11,18 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { openWorkspace } from '../src/workspace.js';
 import { createKeyStore, createServer } from '../src/server/index.js';
 import { tempDir } from './helpers/temp.js';
+import { chromiumSkip, launchChromium } from './helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WEB_DIST = join(ROOT, 'dist/web');
 const IMAGES = join(ROOT, 'docs/images');
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const screenshots = process.env.TAILOR_SCREENSHOTS === '1';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the web UI page tests`;
+const skip = chromiumSkip('the web UI page tests');
 
 interface AxeViolation { id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }
 
@@ -58,10 +58,9 @@ test('web pages: threads, side by side, history, keys, settings, API reference, 
   const admin = keys.create({ name: 'admin', role: 'admin', collections: ['*'] }).key;
   const salesReader = keys.create({ name: 'sales-reader', role: 'reader', collections: ['sales'] }).key;
 
-  const { chromium } = await import('playwright-core');
   const [server, browser] = await Promise.all([
     createServer({ workspace, webRoot: WEB_DIST }).listen(0, '127.0.0.1'),
-    chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'] }) as Promise<Browser>,
+    launchChromium(),
   ]);
   after(async () => {
     await browser.close();

@@ -10,16 +10,15 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { openWorkspace } from '../src/workspace.js';
 import { createServer } from '../src/server/index.js';
 import { tempDir } from './helpers/temp.js';
+import { chromiumSkip, launchChromium } from './helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WEB_DIST = join(ROOT, 'dist/web');
 const SCREENSHOTS = join(ROOT, 'test-output/screenshots');
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the web UI tests`;
+const skip = chromiumSkip('the web UI tests');
 
 test('web UI details: wording, stale errors, per-page collections, viewer, paging, ask box', { skip, timeout: 120_000 }, async () => {
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
@@ -38,10 +37,9 @@ test('web UI details: wording, stale errors, per-page collections, viewer, pagin
   const table = ['| Region | Parcels | Trucks |', '| --- | --- | --- |', ...Array.from({ length: 14 }, (_, i) => `| Region ${i + 1} | ${1000 + i * 37} | ${12 + i} |`)].join('\n');
   await workspace.tailor.ingestTexts({ items: [{ source: 'hr/fleet.md', title: 'Fleet report', text: `# Fleet report\n\nThe fleet report counts parcels and trucks per region.\n\n${table}\n` }], collection: 'hr' });
 
-  const { chromium } = await import('playwright-core');
   const [server, browser] = await Promise.all([
     createServer({ workspace, webRoot: WEB_DIST }).listen(0, '127.0.0.1'),
-    chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'] }) as Promise<Browser>,
+    launchChromium(),
   ]);
   after(async () => {
     await browser.close();

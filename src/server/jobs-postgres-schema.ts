@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { TailorError } from '../core/errors.js';
+import { runLockedDdl } from '../index/postgres/locked-ddl.js';
 import type { FileOutcome, IngestReport } from '../ingest/report.js';
 import type { JobSpec, JobView } from './jobs.js';
 
@@ -18,11 +19,7 @@ export function jobTables(schema: string): JobTables {
 
 /** Idempotent; replicas starting together may race on CREATE, so it runs under an advisory lock. */
 export async function ensureJobTables(pool: pg.Pool, t: JobTables): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`tailor-jobs:${t.schema}`]);
-    await client.query(`
+  await runLockedDdl(pool, `tailor-jobs:${t.schema}`, `
 CREATE SCHEMA IF NOT EXISTS "${t.schema}";
 CREATE TABLE IF NOT EXISTS ${t.jobs} (
   id TEXT PRIMARY KEY,
@@ -52,13 +49,6 @@ CREATE TABLE IF NOT EXISTS ${t.files} (
   bytes BYTEA NOT NULL,
   PRIMARY KEY (job_id, ord)
 );`);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 export interface JobRow {

@@ -15,7 +15,7 @@ import { TailorError, toTailorError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { SharedDatabase } from '../index/store.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../io/atomic-file.js';
-import { createReservations, DEFAULT_QUEUE_LIMITS, queueFull, shuttingDown, type JobListener, type JobQueue, type JobQueueLimits, type JobRunner, type JobSpec, type JobView } from './jobs.js';
+import { createReservations, invokeRunner, DEFAULT_QUEUE_LIMITS, queueFull, shuttingDown, type JobListener, type JobQueue, type JobQueueLimits, type JobRunner, type JobSpec, type JobView } from './jobs.js';
 import { ensureJobTables, finishJob, homePaths, HOME_PREFIX, jobTables, toView, type JobEnd, type JobRow } from './jobs-postgres-schema.js';
 import { toPgStoreError } from '../index/postgres/schema.js';
 
@@ -150,26 +150,8 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
     changed(job);
     const work = (async () => {
       if (row.attempts > maxAttempts) throw new TailorError('INTERNAL', `The job was started ${maxAttempts} times and its replica stopped each time (crashed or lost the database); it is not tried again. Upload the files again, a few at a time.`);
-      const runner = options.runners[job.kind];
-      if (!runner) throw new TailorError('INVALID_ARGUMENT', `No runner for jobs of kind "${job.kind}".`);
       await materialise(job.id);
-      // A runner listens for 'abort', which never fires on a signal that is already aborted.
-      if (signal.aborted) throw new TailorError('ABORTED', 'The queue stopped before the job started.');
-      const spec: JobSpec = { ...row.spec, paths: row.spec.paths.map(fromShared) };
-      return runner(spec, {
-        id: job.id,
-        signal,
-        cancelled: () => false,
-        progress(done, total) {
-          job.done = done;
-          job.total = total;
-          changed(job);
-        },
-        detail(value) {
-          job.detail = value;
-          changed(job);
-        },
-      });
+      return invokeRunner(options.runners, job, { ...row.spec, paths: row.spec.paths.map(fromShared) }, { signal, cancelled: () => false, changed });
     })();
     running = work.catch(() => undefined);
     try {

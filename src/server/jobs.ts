@@ -58,6 +58,37 @@ export interface JobSpec {
 
 type Listener = (job: JobView) => void;
 
+/**
+ * Calls the runner for `job.kind` with a JobRun whose progress and details land in `job` (then
+ * `changed`, and `detailed` after a detail). Shared by the file queue and the shared queue.
+ */
+export async function invokeRunner(
+  runners: Partial<Record<string, JobRunner>>,
+  job: JobView,
+  spec: JobSpec,
+  hooks: { signal: AbortSignal; cancelled: () => boolean; changed: (job: JobView) => void; detailed?: () => void },
+): Promise<IngestReport | JobResult> {
+  const runner = runners[job.kind];
+  if (!runner) throw new TailorError('INVALID_ARGUMENT', `No runner for jobs of kind "${job.kind}".`);
+  // A runner listens for 'abort', which never fires on a signal that is already aborted.
+  if (hooks.signal.aborted) throw new TailorError('ABORTED', 'The queue stopped before the job started.');
+  return runner(spec, {
+    id: job.id,
+    signal: hooks.signal,
+    cancelled: hooks.cancelled,
+    progress(done, total) {
+      job.done = done;
+      job.total = total;
+      hooks.changed(job);
+    },
+    detail(value) {
+      job.detail = value;
+      hooks.detailed?.();
+      hooks.changed(job);
+    },
+  });
+}
+
 /** Finished jobs kept in memory; older ones (still within the retention) are read from their files. */
 const MAX_FINISHED_IN_MEMORY = 5000;
 
@@ -102,8 +133,11 @@ export interface JobSlot {
  * on one database; jobs-postgres.ts). test/job-queue-contract.ts holds both to one contract.
  */
 export interface JobQueue {
-  /** Takes a place for `owner` (a key id), or rejects with RATE_LIMITED and a Retry-After when the queue is full. */
-  reserve(owner: string): Promise<JobSlot>;
+  /**
+   * Takes a place for `owner` (a key id) for a job of `kind` (default 'upload'), or rejects with
+   * RATE_LIMITED and a Retry-After when the queue is full.
+   */
+  reserve(owner: string, kind?: string): Promise<JobSlot>;
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   get(id: string): Promise<JobView | undefined>;
   /** Calls `listener` on every change of the job until it ends; returns the unsubscribe. */
@@ -260,33 +294,22 @@ export function createJobQueue(options: {
     void inLane(job.kind, async () => {
       if (stopping) return; // stays queued on disk for the next start
       if (job.state === 'failed') return; // cancelled while it waited
-      const runner = options.runners[job.kind];
       job.state = 'running';
       persist(entry);
       changed(job);
       let lastSaved = 0;
-      const work = (async () => {
-        if (!runner) throw new TailorError('INVALID_ARGUMENT', `No runner for jobs of kind "${job.kind}".`);
-        return runner(entry.spec, {
-          id: job.id,
-          signal: AbortSignal.any([shutdown.signal, cancel.signal]),
-          cancelled: () => cancel.signal.aborted,
-          progress(done, total) {
-            job.done = done;
-            job.total = total;
-            changed(job);
-          },
-          detail(value) {
-            job.detail = value;
-            // Progress outlives a restart too, but a file per step would be too many writes.
-            if (now() - lastSaved > 2000) {
-              lastSaved = now();
-              persist(entry);
-            }
-            changed(job);
-          },
-        });
-      })();
+      const work = invokeRunner(options.runners, job, entry.spec, {
+        signal: AbortSignal.any([shutdown.signal, cancel.signal]),
+        cancelled: () => cancel.signal.aborted,
+        changed,
+        detailed() {
+          // Progress outlives a restart too, but a file per step would be too many writes.
+          if (now() - lastSaved > 2000) {
+            lastSaved = now();
+            persist(entry);
+          }
+        },
+      });
       const settled = work.catch(() => undefined);
       running.add(settled);
       void settled.then(() => running.delete(settled));

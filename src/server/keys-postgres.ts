@@ -9,6 +9,7 @@ import { TailorError } from '../core/errors.js';
 import type { SharedDatabase } from '../index/store.js';
 import { redactPostgresUrl } from '../index/postgres/index.js';
 import { toPgStoreError } from '../index/postgres/schema.js';
+import { runLockedDdl } from '../index/postgres/locked-ddl.js';
 import { grantsWithin, keyNotFound, newKey, summary, type ActingKey, type KeyStore, type KeySummary, type Principal, type Role, type StoredKey } from './keys.js';
 
 interface KeyRow {
@@ -80,11 +81,7 @@ export function createPostgresKeyStore(options: { database: SharedDatabase; /** 
 }
 
 async function ensureTable(pool: pg.Pool, schema: string, table: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`tailor-keys:${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}";
+  await runLockedDdl(pool, `tailor-keys:${schema}`, `CREATE SCHEMA IF NOT EXISTS "${schema}";
 CREATE TABLE IF NOT EXISTS ${table} (
   key_id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -94,13 +91,6 @@ CREATE TABLE IF NOT EXISTS ${table} (
   prefix TEXT NOT NULL,
   created_at TEXT NOT NULL
 );`);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 /** Every stored key with its hash, for copying them to another store (`tailor store migrate`). */

@@ -1,3 +1,4 @@
+import { TailorError } from '../core/errors.js';
 import type { JobQueue } from './jobs.js';
 
 /**
@@ -8,18 +9,19 @@ import type { JobQueue } from './jobs.js';
  */
 export function createRoutedJobQueue(shared: JobQueue, local: JobQueue, localKinds: ReadonlySet<string>): JobQueue {
   return {
-    async reserve(owner) {
-      const [sharedSlot, localSlot] = await Promise.all([shared.reserve(owner), local.reserve(owner)]);
+    // Only the queue that will run the job is asked: a full training queue never refuses uploads.
+    async reserve(owner, kind = 'upload') {
+      const home = localKinds.has(kind) ? local : shared;
+      const slot = await home.reserve(owner, kind);
       return {
-        submit(input) {
-          const [use, drop] = localKinds.has(input.kind) ? [localSlot, sharedSlot] : [sharedSlot, localSlot];
-          drop.release();
-          return use.submit(input);
+        async submit(input) {
+          if (localKinds.has(input.kind) !== (home === local)) {
+            slot.release();
+            throw new TailorError('INTERNAL', `A place reserved for a "${kind}" job cannot take a "${input.kind}" job; reserve with the job's kind.`);
+          }
+          return slot.submit(input);
         },
-        release() {
-          sharedSlot.release();
-          localSlot.release();
-        },
+        release: () => slot.release(),
       };
     },
     // Store writes of this process (deletes, syncs) wait behind its uploads, as with one queue.

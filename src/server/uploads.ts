@@ -16,7 +16,7 @@ export async function uploadFiles(deps: ServerDeps, c: AppContext, collection: s
     throw new TailorError('INVALID_ARGUMENT', 'Uploads are multipart/form-data with one or more files in the field "files".');
   }
   // A place in the queue first, so a full queue costs the client a 429, not the server a parsed upload.
-  const slot = await deps.jobs.reserve(principalOf(c).keyId);
+  const slot = await deps.jobs.reserve(principalOf(c).keyId, 'upload');
   try {
     const body = await c.req.parseBody({ all: true });
     const field = body.files ?? body['files[]'];

@@ -27,7 +27,7 @@ export function arenaRunRoutes(deps: ServerDeps): Hono<AppEnv> {
     }
     const runId = newRunId();
     const params: ArenaParams = { runId, collections: body.collections, arms, protocol: body.protocol, maxQuestions: body.maxQuestions, testShare: body.testShare, seed: body.seed, train: body.train, epochs: body.epochs, rank: body.rank, maxTokens: body.maxTokens };
-    const slot = await deps.jobs.reserve(principal.keyId);
+    const slot = await deps.jobs.reserve(principal.keyId, 'arena');
     const job = await slot.submit({ kind: 'arena', spec: { collection: body.collections[0]!, paths: [], params: { ...params } }, total: 0, collections: body.collections });
     return c.json({ jobId: job.id, runId, events: `/api/jobs/${job.id}/events` }, 202);
   });

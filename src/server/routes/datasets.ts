@@ -62,7 +62,7 @@ export function datasetRoutes(deps: ServerDeps): Hono<AppEnv> {
       const existing = (await store.list()).find((m) => m.name === name);
       if (existing) requireChange(principal, datasetScope(existing), () => missing(name));
     }
-    const slot = await deps.jobs.reserve(principal.keyId);
+    const slot = await deps.jobs.reserve(principal.keyId, 'dataset-build');
     const job = await slot.submit({ kind: 'dataset-build', spec: { collection: body.collection, paths: [], params: { ...body, name } }, total: 0 });
     return c.json({ jobId: job.id, dataset: name, events: `/api/jobs/${job.id}/events` }, 202);
   });

@@ -53,7 +53,7 @@ export function trainingRoutes(deps: ServerDeps): Hono<AppEnv> {
       throw new TailorError('INVALID_ARGUMENT', `An adapter named "${adapter}" exists already (or is being trained): choose another name, or delete it first.`, { details: { adapter } });
     }
     const params: TrainParams = { adapter, dataset: manifest.name, base, backend: body.backend, hyperparameters: body.hyperparameters ?? {} };
-    const slot = await deps.jobs.reserve(principal.keyId);
+    const slot = await deps.jobs.reserve(principal.keyId, 'train');
     const job = await slot.submit({ kind: 'train', spec: { collection: collections[0] ?? '*', paths: [], params: { ...params } }, total: 0, collections });
     runs.create({ id: job.id, adapter, dataset: manifest.name, base: body.backend === 'local' ? basename(base) : base, backend: body.backend, collections, hyperparameters: { ...params.hyperparameters } });
     return c.json({ jobId: job.id, adapter, events: `/api/training/${job.id}/events` }, 202);
