@@ -169,6 +169,26 @@ describe('BM25 index', () => {
     check(Bm25Index.fromState(mutated.exportState(), { params }), 'exported and reloaded');
   });
 
+  test('each chunk keeps its passage code through removal, compaction, export and a snapshot', async () => {
+    const index = createBm25Index({ params });
+    const codeOf = (i: number) => i % 3;
+    entries.forEach((entry, i) => index.add({ ...entry, passage: codeOf(i) }));
+    for (const entry of entries.slice(0, 300)) index.remove(entry.chunkId);
+    index.compact();
+    const file = path.join(await tempDir(), 'bm25.snapshot');
+    writeBm25Snapshot(file, index.exportState(), { storeId: 's', generation: 1, analyzerVersion: 1 });
+    const read = readBm25Snapshot(file, { storeId: 's', analyzerVersion: 1 });
+    assert.ok(read.state !== null);
+    const loaded = Bm25Index.fromState(read.state, { params });
+    entries.forEach((entry, i) => {
+      const want = i < 300 ? undefined : codeOf(i);
+      assert.equal(index.passageOf(entry.chunkId), want, entry.chunkId);
+      assert.equal(loaded.passageOf(entry.chunkId), want, `${entry.chunkId} after the snapshot`);
+    });
+    index.add({ ...entries[0]!, passage: 2 });
+    assert.equal(index.passageOf(entries[0]!.chunkId), 2, 'a re-added chunk takes its new code');
+  });
+
   test('a snapshot round trip answers identically; a damaged snapshot is refused, not trusted', async () => {
     const dir = await tempDir();
     const file = path.join(dir, 'bm25.snapshot');

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSqliteStore } from '../src/index/sqlite-store.js';
 import { createRetriever } from '../src/retrieval/retriever.js';
-import { passageKind } from '../src/retrieval/passage-prior.js';
+import { PASSAGE_PRIOR, passageKind } from '../src/index/passage-prior.js';
+import type { Store } from '../src/index/store.js';
 import { testDoc } from './fixtures/index-docs.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -47,6 +48,58 @@ describe('passage prior', () => {
     const withPrior = await ranked(true);
     assert.equal(withPrior[0], 'prose');
     assert.deepEqual([...withPrior].sort(), ['heading-only', 'prose', 'reference-list']);
+    await store.close();
+  });
+});
+
+describe('passage prior kept in the index', () => {
+  test('the SQLite store sends each hit its prior, so the retriever reads only the top k rows; ranking equals the text-read path, after a reopen too', async () => {
+    const home = await tempDir('tailor-prior-index-');
+    let store = await createSqliteStore({ home });
+    const docs = [
+      testDoc({ id: 'report', paragraphs: ['## Capital expenditure', PROSE] }),
+      testDoc({ id: 'paper', paragraphs: ['Investment in plants is studied widely across many industries and decades of data.', REFERENCES] }),
+      ...Array.from({ length: 8 }, (_, i) => testDoc({ id: `note-${i}`, paragraphs: [`Capital expenditure note ${i}: the plant in site ${i} spent on repairs and on capital goods this year.`] })),
+    ];
+    await store.doWrite({ upserts: docs });
+    const legs = await store.doQuery({ text: 'capital expenditure', k: 20 });
+    const kindById = new Map((await store.doGetChunks({ ids: legs.keyword.map((h) => h.chunkId) })).map((r) => [r.chunk.id, passageKind(r.chunk.text)]));
+    for (const hit of legs.keyword) assert.equal(hit.prior, PASSAGE_PRIOR[kindById.get(hit.chunkId)!], `prior of ${hit.chunkId}`);
+
+    const run = async (keepPriors: boolean) => {
+      const read: string[] = [];
+      const counted: Store = {
+        doWrite: (w) => store.doWrite(w),
+        doListDocuments: (l) => store.doListDocuments(l),
+        doStats: () => store.doStats(),
+        close: () => store.close(),
+        doQuery: async (q) => {
+          const out = await store.doQuery(q);
+          if (keepPriors) return out;
+          const strip = (hits: typeof out.keyword) => hits.map(({ chunkId, score }) => ({ chunkId, score }));
+          return { keyword: strip(out.keyword), vector: strip(out.vector) };
+        },
+        doGetChunks: async (lookup) => {
+          read.push(...(lookup.ids ?? []));
+          return store.doGetChunks(lookup);
+        },
+      };
+      const { results } = await createRetriever({ store: counted }).retrieve({ query: 'capital expenditure', k: 3 });
+      return { ids: results.map((r) => r.chunk.id), scores: results.map((r) => r.score), read };
+    };
+    const fromIndex = await run(true);
+    const fromText = await run(false);
+    assert.deepEqual(fromIndex.ids, fromText.ids);
+    assert.deepEqual(fromIndex.scores, fromText.scores);
+    assert.equal(fromIndex.read.length, 3, 'only the top 3 rows are read');
+    assert.ok(fromText.read.length > 3, 'without stored priors the considered rows are read');
+    await store.close();
+
+    // Reopened from the BM25 snapshot: the kinds come back with it.
+    store = await createSqliteStore({ home });
+    assert.deepEqual((await run(true)).ids, fromIndex.ids);
+    const reopened = await store.doQuery({ text: 'capital expenditure', k: 20 });
+    assert.deepEqual(reopened.keyword.map((h) => h.prior), legs.keyword.map((h) => h.prior));
     await store.close();
   });
 });

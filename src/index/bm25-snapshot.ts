@@ -6,7 +6,7 @@
  *
  * Layout: 8-byte magic, u32 header length, JSON header, then 8-byte-aligned
  * sections (chunk ids JSON, docKeys i32, bodyLens u32, fieldLens u32, terms JSON,
- * posting lengths u32, posting slots u32, posting tfs u16), then an end magic.
+ * posting lengths u32, posting slots u32, posting tfs u16, passage kinds u8), then an end magic.
  * The header carries every section's byte length and a CRC-32 of the sections.
  */
 import fs from 'node:fs';
@@ -16,7 +16,8 @@ import type { Bm25State } from './bm25.js';
 
 const MAGIC = Buffer.from('TLBM25S1', 'latin1');
 const END_MAGIC = Buffer.from('TLBM25E1', 'latin1');
-const FORMAT_VERSION = 1;
+/** 2 added the passage kinds; a format-1 snapshot is rebuilt once. */
+const FORMAT_VERSION = 2;
 const FLUSH_BYTES = 8 * 1024 * 1024;
 
 export interface SnapshotTag {
@@ -65,6 +66,7 @@ export function writeBm25Snapshot(file: string, state: Bm25State, tag: SnapshotT
     [postingLens],
     state.postings.map((p) => p.slots),
     state.postings.map((p) => p.tfs),
+    [state.passages.subarray(0, slotCount)],
   ];
   const sectionBytes = sections.map((pieces) => pieces.reduce((sum, piece) => sum + piece.byteLength, 0));
 
@@ -167,7 +169,8 @@ function parseSnapshot(raw: Buffer, expected: Omit<SnapshotTag, 'generation'>): 
   const postingLens = view(5, Uint32Array);
   const allSlots = view(6, Uint32Array);
   const allTfs = view(7, Uint16Array);
-  if (chunkIds.length !== header.slotCount || terms.length !== header.termCount || postingLens.length !== terms.length) {
+  const passages = view(8, Uint8Array);
+  if (chunkIds.length !== header.slotCount || passages.length !== header.slotCount || terms.length !== header.termCount || postingLens.length !== terms.length) {
     return { state: null, reason: 'snapshot counts disagree' };
   }
   const postings: Bm25State['postings'] = [];
@@ -185,6 +188,7 @@ function parseSnapshot(raw: Buffer, expected: Omit<SnapshotTag, 'generation'>): 
       docKeys: view(1, Int32Array),
       bodyLens: view(2, Uint32Array),
       fieldLens: view(3, Uint32Array),
+      passages,
       terms,
       postings,
     },

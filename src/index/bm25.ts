@@ -32,11 +32,15 @@ export interface Bm25Entry {
   docKey: number;
   body: readonly string[];
   field: readonly string[];
+  /** The chunk's passage kind as a byte (passage-prior.ts `passageCode`); 0, prose, when absent. */
+  passage?: number;
 }
 
 export interface Bm25Hit {
   chunkId: string;
   score: number;
+  /** The chunk's passage code (Bm25Entry.passage). */
+  passage: number;
 }
 
 /** The index as plain arrays, for snapshots. Postings are views; do not mutate. */
@@ -45,6 +49,7 @@ export interface Bm25State {
   docKeys: Int32Array;
   bodyLens: Uint32Array;
   fieldLens: Uint32Array;
+  passages: Uint8Array;
   terms: string[];
   postings: Array<{ slots: Uint32Array; tfs: Uint16Array }>;
 }
@@ -69,6 +74,7 @@ export class Bm25Index {
   private docKeys = new Int32Array(0);
   private bodyLens = new Uint32Array(0);
   private fieldLens = new Uint32Array(0);
+  private passages = new Uint8Array(0);
   private dead = new Uint8Array(0);
   private norms = new Float32Array(0);
   private normsValid = false;
@@ -136,6 +142,7 @@ export class Bm25Index {
     this.docKeys[slot] = entry.docKey;
     this.bodyLens[slot] = entry.body.length;
     this.fieldLens[slot] = entry.field.length;
+    this.passages[slot] = entry.passage ?? 0;
     this.dead[slot] = 0;
     this.liveBodyTotal += entry.body.length;
     this.liveFieldTotal += entry.field.length;
@@ -166,6 +173,12 @@ export class Bm25Index {
     if (isField) {
       if (counts >>> 16 < MAX_PACKED_TF) this.termScratch[termId] = counts + 0x10000;
     } else if ((counts & 0xffff) < MAX_PACKED_TF) this.termScratch[termId] = counts + 1;
+  }
+
+  /** The passage code stored with a live chunk (see Bm25Entry.passage). */
+  passageOf(chunkId: string): number | undefined {
+    const slot = this.slotOf.get(chunkId);
+    return slot === undefined ? undefined : this.passages[slot];
   }
 
   /** Tombstones a chunk; false when it is not in the index. */
@@ -222,7 +235,7 @@ export class Bm25Index {
       fieldWeight: this.params.fieldWeight,
       tieKey: (slot) => this.chunkIds[slot],
     });
-    return top.map(({ slot, score }) => ({ chunkId: this.chunkIds[slot], score }));
+    return top.map(({ slot, score }) => ({ chunkId: this.chunkIds[slot], score, passage: this.passages[slot] }));
   }
 
   /** Drops tombstoned slots and their postings; slot numbers change, results do not. */
@@ -240,6 +253,7 @@ export class Bm25Index {
       this.docKeys[next] = this.docKeys[slot];
       this.bodyLens[next] = this.bodyLens[slot];
       this.fieldLens[next] = this.fieldLens[slot];
+      this.passages[next] = this.passages[slot];
       this.dead[next] = 0;
       next++;
     }
@@ -294,6 +308,7 @@ export class Bm25Index {
       docKeys: this.docKeys.subarray(0, this.slotCount),
       bodyLens: this.bodyLens.subarray(0, this.slotCount),
       fieldLens: this.fieldLens.subarray(0, this.slotCount),
+      passages: this.passages.subarray(0, this.slotCount),
       terms,
       postings,
     };
@@ -315,6 +330,7 @@ export class Bm25Index {
     index.docKeys.set(state.docKeys);
     index.bodyLens.set(state.bodyLens);
     index.fieldLens.set(state.fieldLens);
+    index.passages.set(state.passages);
     index.ensureTermCapacity(state.terms.length);
     for (let termId = 0; termId < state.terms.length; termId++) {
       const term = state.terms[termId];
@@ -402,6 +418,7 @@ export class Bm25Index {
     this.docKeys = grow(this.docKeys, new Int32Array(capacity));
     this.bodyLens = grow(this.bodyLens, new Uint32Array(capacity));
     this.fieldLens = grow(this.fieldLens, new Uint32Array(capacity));
+    this.passages = grow(this.passages, new Uint8Array(capacity));
     this.dead = grow(this.dead, new Uint8Array(capacity));
     this.norms = new Float32Array(capacity);
     this.normsValid = false;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { Logger } from '../core/logger.js';
 import { ANALYZER_VERSION, analyze, fieldText } from './analyzer.js';
+import { passageCode } from './passage-prior.js';
 import { Bm25Index, type Bm25Entry, type Bm25Params } from './bm25.js';
 import { readBm25Snapshot, removeStaleSnapshotTemps, writeBm25Snapshot } from './bm25-snapshot.js';
 import { contextTermsFor, documentContext, OPENING_CHARS, type DocumentContext } from './document-context.js';
@@ -64,6 +65,7 @@ function entryOfRow(row: IndexableRow, contextOf: (row: IndexableRow) => Documen
     docKey: row.doc_key,
     body: analyze(row.text),
     field: [...analyze(fieldText(row.title, headingPath)), ...contextTermsFor(contextOf(row), row.ordinal)],
+    passage: passageCode(row.text),
   };
 }
 

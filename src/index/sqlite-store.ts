@@ -11,6 +11,7 @@ import type { Bm25Params } from './bm25.js';
 import { filterToSql, isEmptyFilter } from './filter-sql.js';
 import { GRAPH_FILE, MemoryIndexes, SNAPSHOT_FILE } from './memory-indexes.js';
 import type { HnswOptions } from './hnsw.js';
+import { priorOfCode } from './passage-prior.js';
 import { selectChunks, selectDocuments } from './rows.js';
 import { DATABASE_FILE, openDatabase, readMeta, toStoreError, type Db } from './schema.js';
 import type {
@@ -21,6 +22,7 @@ import type {
   StoreStats,
   Store,
   ReclaimResult,
+  ScoredChunkId,
   StoreWrite,
   StoreWriteResult,
 } from './store.js';
@@ -94,7 +96,7 @@ export class SqliteStore implements Store {
     this.indexes.catchUp();
     const allowed = this.allowedDocuments(query.filter);
     if (query.text !== undefined && query.text.trim() !== '') {
-      result.keyword = this.indexes.bm25.search(analyze(query.text), query.k, allowed);
+      result.keyword = this.indexes.bm25.search(analyze(query.text), query.k, allowed).map(({ chunkId, score, passage }) => ({ chunkId, score, prior: priorOfCode(passage) }));
     }
     if (query.vector !== undefined) {
       const vectors = this.indexes.vectorIndex();
@@ -106,11 +108,17 @@ export class SqliteStore implements Store {
             { details: { queryDimensions: query.vector.length, storeDimensions: vectors.dimensions } },
           );
         }
-        result.vector = vectors.search(query.vector, query.k, allowed);
+        result.vector = vectors.search(query.vector, query.k, allowed).map(this.withPrior);
       }
     }
     return result;
   }
+
+  /** Every chunk the store holds is in the BM25 index, which keeps its passage kind: no row read for the prior. */
+  private readonly withPrior = (hit: ScoredChunkId): ScoredChunkId => {
+    const code = this.indexes.bm25.passageOf(hit.chunkId);
+    return code === undefined ? hit : { ...hit, prior: priorOfCode(code) };
+  };
 
   async doGetChunks(lookup: ChunkLookup): Promise<Array<{ chunk: Chunk; document: DocumentSummary }>> {
     this.assertOpen();

@@ -28,6 +28,11 @@ export interface StoreWriteResult {
 export interface ScoredChunkId {
   chunkId: string;
   score: number;
+  /**
+   * The passage prior of the chunk's form (passage-prior.ts), when the store keeps it with its
+   * index; without it the retriever reads the chunk's text to compute it.
+   */
+  prior?: number;
 }
 
 export interface StoreQuery {

@@ -6,6 +6,7 @@
 import { TailorError } from '../core/errors.js';
 import { analyze, fieldText } from './analyzer.js';
 import { contextTermsFor, documentContext } from './document-context.js';
+import { passageCode } from './passage-prior.js';
 import type { CommittedChange } from './memory-indexes.js';
 import { chunkParams, documentParams, INSERT_CHUNK_SQL, INSERT_DOCUMENT_SQL } from './rows.js';
 import { readMeta, writeMeta, type Db } from './schema.js';
@@ -53,13 +54,14 @@ export function checkWrite(write: StoreWrite): { vectorDimensions: number | null
 }
 
 /** One upsert's analysed chunks: `tokensOf(j)` analyses chunk j (only chunks after the first get context terms). */
-function chunkAnalyser(document: DocumentRecord, chunks: Chunk[]): (j: number) => { body: string[]; field: string[] } {
+function chunkAnalyser(document: DocumentRecord, chunks: Chunk[]): (j: number) => { body: string[]; field: string[]; passage: number } {
   const context = chunks.length > 1 ? documentContext(document) : { terms: [] };
   return (j) => {
     const chunk = chunks[j]!;
     return {
       body: analyze(chunk.text),
       field: [...analyze(fieldText(document.title, chunk.headingPath)), ...contextTermsFor(context, chunk.ordinal)],
+      passage: passageCode(chunk.text),
     };
   };
 }

@@ -3,7 +3,7 @@ import { TailorError } from '../core/errors.js';
 import type { Store } from '../index/store.js';
 import type { Embedder, Reranker } from '../providers/types.js';
 import { DEFAULT_FUSION, fuseLegs, type FusionOptions } from './fuse.js';
-import { PASSAGE_PRIOR, passageKind } from './passage-prior.js';
+import { PASSAGE_PRIOR, passageKind } from '../index/passage-prior.js';
 
 export interface RetrieveOptions {
   query: string;
@@ -67,13 +67,20 @@ export function createRetriever(options: RetrieverOptions): Retriever {
       let { keyword, vector: vectorHits } = legs;
       if (options.passagePrior !== false) {
         // The prior scales each leg's raw score, before fusion normalises them, so its effect does not
-        // depend on how spread out the other candidates' scores happen to be.
-        await readRows([...keyword.slice(0, PRIOR_DEPTH), ...vectorHits.slice(0, PRIOR_DEPTH)].map((hit) => hit.chunkId));
+        // depend on how spread out the other candidates' scores happen to be. Stores that keep it with
+        // their index send it with each hit; for the others the texts are read.
+        const considered = [...keyword.slice(0, PRIOR_DEPTH), ...vectorHits.slice(0, PRIOR_DEPTH)];
+        const consideredIds = new Set(considered.map((hit) => hit.chunkId));
+        await readRows(considered.filter((hit) => hit.prior === undefined).map((hit) => hit.chunkId));
+        const priorOf = (hit: (typeof keyword)[number]): number => {
+          if (hit.prior !== undefined) return hit.prior;
+          const text = rowById.get(hit.chunkId)?.chunk.text;
+          return text === undefined ? 1 : PASSAGE_PRIOR[passageKind(text)];
+        };
         const scaled = (hits: typeof keyword) =>
           hits
             .map((hit) => {
-              const text = rowById.get(hit.chunkId)?.chunk.text;
-              const prior = text === undefined ? 1 : PASSAGE_PRIOR[passageKind(text)];
+              const prior = consideredIds.has(hit.chunkId) ? priorOf(hit) : 1;
               return prior === 1 || hit.score <= 0 ? hit : { ...hit, score: hit.score * prior };
             })
             .sort((a, b) => b.score - a.score);

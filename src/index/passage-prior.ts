@@ -47,3 +47,14 @@ export function passageKind(text: string): PassageKind {
   if (entries.length >= 3 && entries.filter(isCitation).length >= 0.6 * entries.length) return 'reference-list';
   return 'prose';
 }
+
+/** Kinds as one byte per chunk, for indexes that keep them beside their postings (bm25.ts). */
+export const PASSAGE_KINDS: readonly PassageKind[] = ['prose', 'heading-only', 'reference-list'];
+
+export function passageCode(text: string): number {
+  return PASSAGE_KINDS.indexOf(passageKind(text));
+}
+
+export function priorOfCode(code: number): number {
+  return PASSAGE_PRIOR[PASSAGE_KINDS[code] ?? 'prose'];
+}
