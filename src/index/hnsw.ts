@@ -115,9 +115,11 @@ export class HnswVectorIndex implements VectorSearchIndex {
     if (allowedCount < this.exactBelow || allowedCount <= k) return this.exact.search(query, k, allowedDocs);
     const share = allowedCount / this.liveKeys;
     // Unfiltered, every live key the graph returns is a hit; 4k candidates let the exact rescoring
-    // repair the quantized ranking (recall@10 0.993 with 2k, 0.9995 with 4k at 100k×384; the search
-    // explores expansionSearch candidates either way). Filtered, over-fetch by what the filter drops.
-    let wanted = allowedDocs === null ? Math.min(this.liveKeys, 4 * k) : Math.min(this.liveKeys, Math.ceil((k / share) * 3) + 16);
+    // repair the quantized ranking (recall@10 0.993 with 2k, 0.9995 with 4k at 100k×384), but no more
+    // than the expansionSearch candidates the search explores anyway: asking for more widens the
+    // search itself (a hybrid query's k = 50 would explore 200). Filtered, over-fetch by what the filter drops.
+    const unfilteredWanted = Math.max(k, Math.min(4 * k, this.config.expansionSearch));
+    let wanted = Math.min(this.liveKeys, allowedDocs === null ? unfilteredWanted : Math.ceil((k / share) * 3) + 16);
     const unit = toUnit(query);
     for (;;) {
       const hits = this.searchGraph(unit, wanted, allowedDocs);
