@@ -101,8 +101,8 @@ function mediaType(header: string | undefined): string {
 
 /**
  * A refused body this large (or of unknown length) is not worth reading to its end: the connection is
- * dropped. A smaller one is read and discarded, so the client, still sending, gets the refusal rather
- * than a broken pipe.
+ * closed after the refusal (lingering, linger.ts, so the client still reads it). A smaller one is read
+ * and discarded, and the connection kept.
  */
 const DRAIN_REFUSED_UP_TO = 1024 * 1024;
 

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { Hono } from 'hono';
-import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { TailorError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { ChatModel, Embedder } from '../providers/types.js';
@@ -13,6 +14,7 @@ import { authenticate } from './auth.js';
 import { createErrorHandler } from './errors.js';
 import { createRateLimiter, rateLimit } from './limits.js';
 import { guardBodies, guardOrigin, securityHeaders, type BoundAddress } from './guard.js';
+import { lingerOnClose } from './linger.js';
 import { createMetrics, measure } from './metrics.js';
 import { createJobQueue, type JobQueueLimits, type JobRun, type JobSpec } from './jobs.js';
 import { createRoutedJobQueue } from './routed-jobs.js';
@@ -216,6 +218,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
           connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs, limits.requestTimeoutMs),
         },
       });
+      lingerOnClose(server as Server);
       await new Promise<void>((resolve, reject) => {
         server.once('listening', resolve);
         server.once('error', (cause) => reject((cause as NodeJS.ErrnoException).code === 'EADDRINUSE'
