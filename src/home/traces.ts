@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Answer } from '../core/types.js';
@@ -21,7 +21,8 @@ export interface TraceRecord {
 }
 
 /**
- * Answers kept in memory (the last `capacity`), optionally appended to a JSON-lines file.
+ * Answers kept in memory (the last `capacity`), optionally appended to a JSON-lines file, whose
+ * last `capacity` answers are read back when the log opens (history survives a restart).
  * Who may read which trace is the caller's rule (the server's), passed in as `visible`.
  */
 export interface TraceLog {
@@ -35,10 +36,10 @@ export interface TraceLog {
 
 export function createTraceLog(options: { capacity?: number; file?: string; eraseFile?: string; logger: Logger }): TraceLog {
   const capacity = options.capacity ?? 200;
-  const ring: TraceRecord[] = [];
   /** The file erasure cleans: the one we append to, else one an earlier run (`--trace-file`) left. */
   const eraseFile = options.file ?? options.eraseFile;
   if (options.file) mkdirSync(dirname(options.file), { recursive: true });
+  const ring: TraceRecord[] = options.file ? readLastTraces(options.file, capacity, options.logger) : [];
 
   return {
     add({ question, collections, keyId, requested, answer }) {
@@ -112,4 +113,39 @@ function traceHit(content: ErasedContent): (trace: TraceRecord) => boolean {
     ];
     return match.ids(ids) || match.anyText(trace);
   };
+}
+
+/** Bytes read back from the end of the trace file: far more than `capacity` answers with their chunks. */
+const TAIL_BYTES = 32 * 1024 * 1024;
+
+/** The file's last `capacity` parseable traces, oldest first; a damaged line is skipped with a warning. */
+function readLastTraces(file: string, capacity: number, logger: Logger): TraceRecord[] {
+  if (!existsSync(file)) return [];
+  let text: string;
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    text = buffer.toString('utf8');
+    // A read that starts mid-file starts mid-line: that first partial line is not a trace.
+    if (length < size) text = text.slice(text.indexOf('\n') + 1);
+  } finally {
+    closeSync(fd);
+  }
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const newestFirst: TraceRecord[] = [];
+  let damaged = 0;
+  for (let i = lines.length - 1; i >= 0 && newestFirst.length < capacity; i -= 1) {
+    try {
+      const trace = JSON.parse(lines[i]!) as TraceRecord;
+      if (typeof trace.id === 'string' && typeof trace.question === 'string') newestFirst.push(trace);
+      else damaged += 1;
+    } catch {
+      damaged += 1;
+    }
+  }
+  if (damaged > 0) logger.log('warn', `${damaged} line(s) of ${file} are not traces and were not read back into the history`);
+  return newestFirst.reverse();
 }

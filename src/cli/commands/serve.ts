@@ -41,7 +41,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--max-file-mb <n>', 'largest single uploaded file', decimalFlag('--max-file-mb'), 50)
     .option('--rate <n>', 'requests per second per key (0 = unlimited)', decimalFlag('--rate'), 20)
     .option('--burst <n>', 'burst size per key', integerFlag('--burst', 1), 60)
-    .option('--trace-file', 'also append every answer to <home>/traces.jsonl')
+    .option('--trace-file', 'also append every answer to <home>/traces.jsonl (History reads the last ones back after a restart)')
     .option('--allowed-hosts <list>', 'comma-separated Host names (name or name:port) that reach this server besides its bound address, e.g. a reverse proxy\'s')
     .option('--request-timeout-s <n>', 'seconds a client has to send a whole request (uploads included)', decimalFlag('--request-timeout-s', 0.001), 30)
     .option('--max-queued-uploads <n>', 'upload jobs waiting or running before new ones get 429', integerFlag('--max-queued-uploads', 1), 64)
