@@ -183,6 +183,23 @@ test('web UI: upload a PDF, ask, follow a citation to its highlighted passage', 
   await page.locator('.advice').scrollIntoViewIfNeeded();
   await shot('08d-evaluate-advice');
 
+  // 8e. Start a run from the page: a job with progress on the server, then the new run opens.
+  await page.locator('#arena-collection option[value="filings"]').waitFor({ state: 'attached' });
+  await page.locator('#arena-collection').selectOption('filings');
+  assert.equal(await page.getByLabel('Arms', { exact: true }).inputValue(), 'rag=extractive,rag-k1=extractive+k:1');
+  await page.getByLabel('Questions', { exact: true }).fill('4');
+  await page.getByRole('button', { name: 'Start run' }).click();
+  const startStatus = page.locator('.arena-start-status');
+  await startStatus.filter({ hasText: /^Run \S+ (finished|failed)/ }).waitFor({ timeout: 90_000 });
+  const startedText = await startStatus.innerText();
+  assert.match(startedText, /^Run \S+ finished\.$/);
+  const startedId = startedText.split(' ')[1]!;
+  await page.locator(`table.arena-runs tbody tr[data-run="${startedId}"]`).waitFor();
+  await page.locator('.arena-run h2', { hasText: `Run ${startedId}` }).waitFor();
+  assert.deepEqual(await page.locator('table.arena-arms tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-arm'))), ['rag', 'rag-k1']);
+  assert.equal(await page.locator('#arena-progress').getAttribute('value'), await page.locator('#arena-progress').getAttribute('max'));
+  await shot('08e-evaluate-started');
+
   // 9. A narrow (phone) layout: the source opens over the chat, passage in view.
   await page.setViewportSize({ width: 390, height: 800 });
   await page.getByRole('link', { name: 'Chat' }).click();

@@ -2,7 +2,8 @@
  * The fine-tuning pages end to end, in a real Chromium against the real server: build a dataset
  * from a collection, see an upload's line errors, split and preview it, train a tiny LoRA adapter on
  * the generated llama (live loss curve, still there after a reload), and see the adapter with its
- * lineage. TAILOR_SCREENSHOTS=1 also saves docs/images/datasets.png, fine-tune.png and adapters.png.
+ * lineage, compare it with RAG side by side in Chat, and see it flagged once a document it learned from is
+ * deleted. TAILOR_SCREENSHOTS=1 also saves docs/images/datasets.png, fine-tune.png and adapters.png.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +21,8 @@ import { chromiumSkip, launchChromium } from './helpers/chromium.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const IMAGES = join(ROOT, 'docs/images');
+/** The page's globals these steps use (the test is compiled without the DOM library). */
+type Browser = { localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void } };
 const skip = chromiumSkip("the fine-tuning pages' end-to-end test");
 
 const HR = [
@@ -33,7 +36,7 @@ const HR = [
   { source: 'mem://hr/travel.md', title: 'Travel', text: 'Train travel is booked by the office team.' },
 ];
 
-test('web UI: build a dataset, train a tiny adapter with a live loss curve, see its lineage', { skip, timeout: 240_000 }, async () => {
+test('web UI: build a dataset, train a tiny adapter with a live loss curve, see its lineage, compare it with RAG side by side', { skip, timeout: 240_000 }, async () => {
   // A build of this checkout's web UI of its own, so a stale dist/web cannot hide a missing page.
   const webRoot = await mkdtemp(join(tmpdir(), 'tailor-web-ft-'));
   const { build } = await import('vite');
@@ -72,6 +75,22 @@ test('web UI: build a dataset, train a tiny adapter with a live loss curve, see 
   assert.equal(await page.locator('#build-progress').getAttribute('value'), await page.locator('#build-progress').getAttribute('max'));
   const hrRow = page.locator('tr[data-dataset="hr-qa"]');
   await hrRow.waitFor();
+
+  // A build started before a reload shows its progress again after it, until it ends; a job the server
+  // no longer knows is dropped without a word.
+  await page.evaluate(async () => {
+    const response = await fetch('/api/datasets/build', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ collection: 'hr', kind: 'qa', name: 'hr-again' }) });
+    const { jobId, dataset } = (await response.json()) as { jobId: string; dataset: string };
+    (globalThis as unknown as Browser).localStorage.setItem('tailor.datasetBuild', JSON.stringify({ jobId, subject: dataset, label: `Building “${dataset}”` }));
+  });
+  await page.reload();
+  await page.getByRole('status').filter({ hasText: 'Built “hr-again”.' }).waitFor({ timeout: 30_000 });
+  await page.locator('tr[data-dataset="hr-again"]').waitFor();
+  assert.equal(await page.evaluate(() => (globalThis as unknown as Browser).localStorage.getItem('tailor.datasetBuild')), null);
+  await page.evaluate(() => (globalThis as unknown as Browser).localStorage.setItem('tailor.datasetBuild', JSON.stringify({ jobId: 'job-gone', subject: 'x', label: 'Building “x”' })));
+  await page.reload();
+  await page.waitForFunction(() => (globalThis as unknown as Browser).localStorage.getItem('tailor.datasetBuild') === null);
+  assert.equal(await page.locator('#build-progress').isHidden(), true);
 
   // An upload with a bad line: nothing is imported, and the line is named.
   const csv = join(home, 'facts.csv');
@@ -121,7 +140,40 @@ test('web UI: build a dataset, train a tiny adapter with a live loss curve, see 
   assert.match(await lineage.innerText(), /hr-qa/);
   assert.equal(await page.locator('.adapter-detail .erased-flag').count(), 0);
   await shot('adapters.png');
-  // Delete it (the confirm dialog is accepted): the list no longer has it.
+
+  // Chat, side by side: the trained adapter answers the same question as RAG, each in its column.
+  await page.getByRole('link', { name: 'Chat' }).click();
+  await page.locator('#chat-collection').selectOption('hr');
+  await page.getByLabel('Side by side', { exact: true }).check();
+  await page.getByRole('checkbox', { name: 'Adapter hr-lora', exact: true }).waitFor();
+  assert.match(await page.locator('.side-by-side').innerText(), /Each arm answers the same question/);
+  for (const name of ['RAG (hr)', 'Adapter hr-lora', 'RAG + adapter hr-lora']) await page.getByRole('checkbox', { name, exact: true }).check();
+  await page.getByRole('textbox', { name: 'Question' }).fill('How many days of leave do new staff get?');
+  await page.getByRole('button', { name: 'Ask', exact: true }).click();
+  const columns = page.locator('.compare-columns .compare-column');
+  await page.locator('.compare-columns .compare-column .compare-timing').nth(2).waitFor({ timeout: 60_000 });
+  assert.deepEqual(await columns.evaluateAll((els) => els.map((el) => el.getAttribute('data-arm')).sort()), ['adapter', 'rag', 'rag+adapter']);
+  assert.match(await page.locator('.compare-column[data-arm="rag"] .answer-text').innerText(), /25 days/);
+  assert.match(await page.locator('.compare-column[data-arm="rag"] .compare-timing').innerText(), /^\d+ ms · \d+ tokens · \d+ citations?/);
+  // The adapter's own answer is the tiny model's generation: text with timing, and no citations of its own.
+  assert.match(await page.locator('.compare-column[data-arm="adapter"] .compare-timing').innerText(), /^\d+ ms · \d+ tokens · no citations/);
+  assert.equal(await page.locator('.compare-columns .error').count(), 0);
+  await shot('chat-side-by-side-adapter.png');
+  await page.getByLabel('Side by side', { exact: true }).uncheck();
+
+  // A document it was trained on is deleted on the Documents page: the adapter is flagged, with the retrain command.
+  await page.getByRole('link', { name: 'Documents' }).click();
+  await page.locator('#documents-collection').selectOption('hr');
+  await page.getByRole('button', { name: 'Delete Leave policy', exact: true }).click();
+  await page.getByRole('button', { name: 'Delete Leave policy', exact: true }).waitFor({ state: 'detached' });
+  await page.getByRole('link', { name: 'Adapters' }).click();
+  await page.locator('tr[data-adapter="hr-lora"]').getByRole('button', { name: 'hr-lora' }).click();
+  const flag = page.locator('.adapter-detail .erased-flag');
+  await flag.waitFor();
+  assert.match(await flag.innerText(), /Contains erased data[\s\S]*tailor train/);
+
+  // Delete it from its page (the confirm dialog is accepted): the list no longer has it.
+  await page.getByRole('link', { name: 'Adapters' }).click();
   await page.getByRole('button', { name: 'Delete hr-lora' }).click();
   await page.locator('tr[data-adapter="hr-lora"]').waitFor({ state: 'detached' });
   assert.deepEqual(pageErrors, []);

@@ -7,6 +7,7 @@ import type {
   Advice, AnswerWithTrace, ApiChatCompletion, ApiKeyCreated, ApiKeySummary, ApiMe, ApiModelList, ApiSettings, ApiTraceRecord, ArenaRun, ArenaRunSummary,
   AskRequestBody, ChatCompletionRequestBody, CollectionInfo, SearchRequestBody, CreateKeyRequestBody, DocumentDetail, DocumentListItem, Job, RetrieveResult,
 } from './types.js';
+import type { StartArenaBody } from './arena-start.js';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -40,6 +41,8 @@ export interface ApiClient {
   upload(collection: string, files: File[], onProgress: (loaded: number, total: number) => void): Promise<{ jobId: string }>;
   job(id: string): Promise<Job>;
   arenaRuns(): Promise<{ runs: ArenaRunSummary[] }>;
+  /** Starts an arena run as a job (editors); follow /api/jobs/:jobId/events, then read the run. */
+  startArena(body: StartArenaBody): Promise<{ jobId: string; runId: string; events: string }>;
   arenaRun(id: string): Promise<ArenaRun>;
   /** The run's self-contained HTML report, as text (shown in a sandboxed frame). */
   arenaReport(id: string): Promise<string>;
@@ -103,6 +106,7 @@ export function createApiClient(options: { baseUrl?: string; getKey: () => strin
     search: (body) => json('POST', '/api/search', body),
     job: (id) => json('GET', `/api/jobs/${enc(id)}`),
     arenaRuns: () => json('GET', '/api/arena/runs'),
+    startArena: (body) => json('POST', '/api/arena/runs', body),
     arenaRun: (id) => json('GET', `/api/arena/runs/${enc(id)}`),
     arenaReport: async (id) => (await request('GET', `/api/arena/runs/${enc(id)}/report`)).text(),
     arenaReportUrl: (id) => `${base}/api/arena/runs/${enc(id)}/report`,

@@ -4,7 +4,8 @@
  */
 import type { AppContext } from './context.js';
 import { formatDate, h } from './dom.js';
-import { message, type DatasetIssue, type DatasetSummary, type FinetuneApi, type JobState } from './finetune-api.js';
+import { message, type DatasetIssue, type DatasetSummary, type FinetuneApi } from './finetune-api.js';
+import { createJobProgress } from './job-progress.js';
 
 const PAGE = 5;
 
@@ -23,6 +24,14 @@ export function createDatasetsScreen(ctx: AppContext, api: FinetuneApi): { eleme
   const buildName = h('input', { name: 'name', placeholder: 'default: <collection>-<kind>', autocomplete: 'off' });
   const buildProgress = h('progress', { id: 'build-progress', max: 1, value: 0, hidden: true });
   const buildStatus = h('p', { class: 'muted small', role: 'status', 'aria-live': 'polite' });
+  // A build keeps going on the server across reloads; its progress is shown again until it ends.
+  const buildJob = createJobProgress({
+    api, storageKey: 'tailor.datasetBuild', progress: buildProgress, status: buildStatus, unit: 'chunks',
+    onEnd: async (job, last) => {
+      buildStatus.textContent = last.state === 'done' ? `Built “${job.subject}”.` : `The build failed: ${last.error?.message ?? 'unknown error'}`;
+      await refresh();
+    },
+  });
   const buildForm = h('form', { class: 'dataset-build', 'aria-labelledby': 'build-title' },
     h('h2', { id: 'build-title' }, 'Build from a collection'),
     field('build-collection', 'Collection', collectionSelect), field('build-kind', 'Kind', kindSelect), field('build-name', 'Dataset name', buildName),
@@ -98,17 +107,7 @@ export function createDatasetsScreen(ctx: AppContext, api: FinetuneApi): { eleme
     event.preventDefault();
     try {
       const { jobId, dataset } = await api.buildDataset({ collection: collectionSelect.value, kind: kindSelect.value, ...(buildName.value.trim() ? { name: buildName.value.trim() } : {}) });
-      buildProgress.hidden = false;
-      buildStatus.textContent = `Building “${dataset}”…`;
-      let last: JobState | undefined;
-      await api.events(`/api/jobs/${encodeURIComponent(jobId)}/events`, (e) => {
-        last = JSON.parse(e.data) as JobState;
-        buildProgress.max = Math.max(1, last.total);
-        buildProgress.value = last.done;
-        buildStatus.textContent = `Building “${dataset}”: ${last.done} of ${last.total || '?'} chunks`;
-      });
-      buildStatus.textContent = last?.state === 'done' ? `Built “${dataset}”.` : `The build failed: ${last?.error?.message ?? 'unknown error'}`;
-      await refresh();
+      await buildJob.follow({ jobId, subject: dataset, label: `Building “${dataset}”` });
     } catch (error) {
       buildStatus.textContent = message(error);
     }
@@ -190,5 +189,6 @@ export function createDatasetsScreen(ctx: AppContext, api: FinetuneApi): { eleme
   const element = h('section', { class: 'screen datasets', 'aria-labelledby': 'datasets-title' },
     h('div', { class: 'screen-header' }, h('h1', { id: 'datasets-title' }, 'Datasets')),
     h('div', { class: 'two-columns' }, buildForm, uploadForm), ratiosField, list, preview);
+  void buildJob.resume();
   return { element, onShow: () => { fillCollections(); void refresh(); } };
 }

@@ -6,6 +6,7 @@
 import type { AppContext } from './context.js';
 import { formatDate, h } from './dom.js';
 import type { ArenaArm, ArenaMetricName, ArenaRun, ArenaRunSummary } from './types.js';
+import { createArenaStartForm } from './arena-start.js';
 
 const QUALITY: ArenaMetricName[] = ['f1', 'containment', 'exactMatch'];
 const COLUMNS: Array<{ metric: ArenaMetricName; label: string; title: string; kind: 'score' | 'ms' | 'count' | 'cost' }> = [
@@ -190,7 +191,7 @@ export function createEvaluateScreen(ctx: AppContext): { element: HTMLElement; o
       const { runs } = await ctx.api.arenaRuns();
       list.replaceChildren(
         runs.length === 0
-          ? h('p', { class: 'muted' }, 'No arena runs yet. Run `tailor arena --questions FILE --arms …` to compare base, RAG, fine-tuned and RAFT on your data.')
+          ? h('p', { class: 'muted' }, 'No arena runs yet. Start one below, or run `tailor arena --questions FILE --arms …`, to compare base, RAG, fine-tuned and RAFT on your data.')
           : h('div', { class: 'table-wrap' }, h('table', { class: 'arena-runs' }, h('caption', {}, 'Arena runs'), h('thead', {}, h('tr', {}, ...['Run', 'Date', 'Protocol', 'Arms', 'Questions', 'Collections', 'Status'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...runs.map(row)))),
       );
     } catch (error) {
@@ -200,6 +201,16 @@ export function createEvaluateScreen(ctx: AppContext): { element: HTMLElement; o
     }
   }
 
-  const element = h('section', { class: 'screen evaluate', 'aria-labelledby': 'evaluate-title' }, h('div', { class: 'screen-header' }, h('h1', { id: 'evaluate-title' }, 'Evaluate')), list, detail);
-  return { element, onShow: () => void refresh() };
+  const startForm = createArenaStartForm(ctx, async (runId) => {
+    await refresh();
+    await showRun(runId);
+  });
+  const element = h('section', { class: 'screen evaluate', 'aria-labelledby': 'evaluate-title' }, h('div', { class: 'screen-header' }, h('h1', { id: 'evaluate-title' }, 'Evaluate')), list, startForm.element, detail);
+  return {
+    element,
+    onShow: () => {
+      startForm.refresh();
+      void refresh();
+    },
+  };
 }
