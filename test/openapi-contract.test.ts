@@ -1,5 +1,6 @@
 /**
- * The OpenAPI document against the server it describes: (a) it is structurally OpenAPI 3.1, (b) it lists
+ * The OpenAPI document against the server it describes: (a) it validates against the official OpenAPI 3.1
+ * schema and the structural rules that schema cannot express, (b) it lists
  * exactly the routes Hono serves — a route without a RouteDoc fails here — and (c) real responses of a
  * real server, successes and errors, validate against the response schemas the document states.
  */
@@ -7,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, readSse, type Fixture } from './server-fixture.js';
 import { checkJsonSchema } from './helpers/json-schema-check.js';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import type { OpenApiDocument } from '../src/server/openapi/document.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -120,7 +122,14 @@ test('the OpenAPI document is OpenAPI 3.1, lists exactly the served routes, and 
   assert.match(served.headers.get('content-type') ?? '', /application\/json/);
   const doc = (await served.json()) as OpenApiDocument;
 
-  // (a) Structure.
+  // (a) Structure: the official OpenAPI 3.1 JSON Schema (through an independent validator), then the rules
+  // that schema cannot express (unique operationIds, declared path parameters, resolvable $refs).
+  const official = new Validator();
+  const verdict = await official.validate(structuredClone(doc) as never);
+  assert.deepEqual(verdict.errors ?? [], [], 'valid against the OpenAPI 3.1 schema');
+  assert.equal(verdict.valid, true);
+  assert.equal(official.version, '3.1');
+  assert.equal((await new Validator().validate({ ...structuredClone(doc), info: { title: 'no version' } } as never)).valid, false, 'the validator does reject a broken document');
   assert.deepEqual(openApiProblems(doc), []);
   // The checks above catch breakage: a document with a dangling $ref and an undeclared path parameter fails them.
   const broken = structuredClone(doc) as Json;
