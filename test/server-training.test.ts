@@ -171,12 +171,23 @@ describe('training over HTTP', () => {
   test('a restart resumes a run from its checkpoint; a run whose job is gone is marked interrupted', { timeout: 240_000 }, async () => {
     const first = await (await f.call('/api/training', { key: hrEditor, json: { dataset: 'hr-qa', base: 'tiny.gguf', adapter: 'survivor', hyperparameters: { ...TINY, epochs: 4 } } })).json();
     const second = await (await f.call('/api/training', { key: hrEditor, json: { dataset: 'hr-qa', base: 'tiny.gguf', adapter: 'lost', hyperparameters: { ...TINY, epochs: 1 } } })).json();
-    await waitFor('the first epoch', async () => {
-      const run = await (await f.call(`/api/training/${first.jobId}`, { key: hrEditor })).json();
-      return run.epochs.length >= 1 ? run : undefined;
+    // Stop the server as `tailor serve` does on SIGTERM, once the first epoch is checkpointed: from inside
+    // the run's own step event, so the stop cannot come after the run has finished (polling over HTTP
+    // sometimes saw the first epoch only when all four were done). Then lose the second run's job file.
+    const runs = f.server.deps.trainingRuns;
+    let stopping: Promise<void> | undefined;
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        if (stopping) return;
+        unwatch();
+        stopping = f.server.deps.jobs.stop(30_000);
+        resolve();
+      };
+      const unwatch = runs.watch(first.jobId, (event) => void (event.type === 'step' && event.step.epoch >= 2 && stop()));
+      if ((runs.get(first.jobId)?.epochs.length ?? 0) >= 1) stop();
     });
-    // Stop the server as `tailor serve` does on SIGTERM, and lose the second run's job file.
-    await f.server.deps.jobs.stop(30_000);
+    await stopping;
+    assert.equal(runs.get(first.jobId)?.status, 'queued', 'the stop interrupted the run');
     rmSync(join(f.home, 'jobs', `${second.jobId}.json`));
     const restarted: TailorServer = createServer({ webRoot: false, tailor: f.tailor, home: f.home, keys: f.keys });
     const running = await restarted.listen(0, '127.0.0.1');
