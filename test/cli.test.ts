@@ -1,10 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
-import { BUILT_CLI, ROOT } from './helpers/built.js';
+import { BUILT_CLI, ROOT, ensureBuilt } from './helpers/built.js';
 import { readFile } from 'node:fs/promises';
 import { tempDir } from './helpers/temp.js';
 
@@ -82,11 +83,19 @@ describe('tailor CLI', () => {
   });
 
   test('the bin that package.json names is the built CLI, and it runs as a real process', async () => {
+    ensureBuilt();
     const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     assert.equal(join(ROOT, pkg.bin.tailor!), BUILT_CLI);
     const run = spawnSync(process.execPath, [BUILT_CLI, '--help'], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /ingest/);
     assert.match(run.stdout, /ask/);
+    // `npm link` and global installs run the file itself (its shebang): the build leaves it executable.
+    if (process.platform !== 'win32') {
+      assert.ok((statSync(BUILT_CLI).mode & 0o111) !== 0, 'dist/cli/main.js is executable');
+      const direct = spawnSync(BUILT_CLI, ['--help'], { encoding: 'utf8' });
+      assert.equal(direct.status, 0, direct.stderr ?? String(direct.error));
+      assert.match(direct.stdout, /quickstart/);
+    }
   });
 });
