@@ -93,9 +93,9 @@ describe('tailor CLI', () => {
     // `npm link` and global installs run the file itself (its shebang): the build leaves it executable.
     if (process.platform !== 'win32') {
       assert.ok((statSync(BUILT_CLI).mode & 0o111) !== 0, 'dist/cli/main.js is executable');
-      const direct = spawnSync(BUILT_CLI, ['--help'], { encoding: 'utf8' });
+      const direct = spawnSync(BUILT_CLI, ['--version'], { encoding: 'utf8' });
       assert.equal(direct.status, 0, direct.stderr ?? String(direct.error));
-      assert.match(direct.stdout, /quickstart/);
+      assert.equal(direct.stdout.trim(), (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
     }
   });
 });

@@ -17,6 +17,7 @@ import { registerAdapters } from './commands/adapters.js';
 import { registerArena } from './commands/arena.js';
 import { registerAdvise } from './commands/advise.js';
 import { registerStore } from './commands/store.js';
+import { packageVersion } from './version.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('tailor')
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--store <spec>', 'where documents live: sqlite (default) or postgres://user@host:5432/db[?schema=name]; remembered by the home (also $TAILOR_STORE)')
     .option('-v, --verbose', 'log every step to stderr')
     .option('-q, --quiet', 'no progress or logs on stderr')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
