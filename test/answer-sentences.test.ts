@@ -29,3 +29,11 @@ test('headings, list items and table rows are sentences of their own, without th
 test('lines ending a sentence are not merged', () => {
   assert.deepEqual(spansOf('Submit receipts within 30 days.\nLate claims are refused'), ['Submit receipts within 30 days.', 'Late claims are refused']);
 });
+
+test('aligned help text with long runs of spaces splits at once (a nested-quantifier regex once hung here)', { timeout: 5000 }, () => {
+  const help = `  -o <PATH>       --out <PATH>${' '.repeat(40)}Specify output directory generation  (default: .)\n  -h,-?           --help            This help`;
+  const spans = spansOf(help);
+  assert.ok(spans.length >= 1);
+  assert.match(spans[0]!, /^-o <PATH> {7}--out <PATH> {40}Specify output directory generation/);
+  assert.match(spans.at(-1)!, /--help {12}This help$/, 'trailing spaces trimmed, inner ones kept');
+});

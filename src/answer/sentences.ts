@@ -17,7 +17,9 @@ export type SentenceRole = 'heading' | 'item' | 'text';
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 // Markdown/list/table syntax at a sentence's start is not part of what it says.
 const LEADING_MARKUP = /^(?:\s+|#{1,6}\s+|[-*+•]\s+|\d{1,3}[.)]\s+|>\s?|\|\s*)+/;
-const TRAILING_MARKUP = /(?:\s+|\s*\|)+$/;
+// One character class, not `(?:\s+|\s*\|)+$`: nested quantifiers over spaces backtrack exponentially on a
+// line with a long run of spaces before its end (aligned help text, tables), which hung dataset builds.
+const TRAILING_MARKUP = /[\s|]+$/;
 const STRUCTURAL_LINE = /^\s*(?:#{1,6}\s|[-*+•]\s|\d{1,3}[.)]\s|>|\|)/;
 const HEADING_LINE = /^\s*#{1,6}\s/;
 const ITEM_LINE = /^\s*(?:[-*+•]|\d{1,3}[.)])\s/;
