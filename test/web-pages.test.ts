@@ -80,8 +80,10 @@ test('web pages: threads, side by side, history, keys, settings, API reference, 
   await page.evaluate((key) => (globalThis as any).localStorage.setItem('tailor.apiKey', key), admin);
 
   // Chat: a follow-up is resolved against the thread, and the thread survives a reload.
-  await page.goto(`${server.url}/#/chat`);
-  await page.reload();
+  // A full load at the Chat page with the key in place (a hash-only goto then a reload could race, once
+  // leaving another screen up).
+  await page.goto(`${server.url}/?with-key#/chat`);
+  await page.locator('#chat-collection').waitFor({ state: 'visible' });
   await page.locator('#chat-collection option[value="handbook"]').waitFor({ state: 'attached' });
   await page.locator('#chat-collection').selectOption('handbook');
   const ask = async (text: string) => {
