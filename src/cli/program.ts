@@ -17,7 +17,7 @@ import { registerAdapters } from './commands/adapters.js';
 import { registerArena } from './commands/arena.js';
 import { registerAdvise } from './commands/advise.js';
 import { registerStore } from './commands/store.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../core/version.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('tailor')

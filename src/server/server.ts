@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { TailorError } from '../core/errors.js';
+import { packageVersion } from '../core/version.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { ChatModel, Embedder } from '../providers/types.js';
 import type { Tailor } from '../tailor.js';
@@ -126,7 +127,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
     keys: options.keys ?? (shared ? createPostgresKeyStore({ database: shared }) : createKeyStore(home)),
     embedder: options.embedder, chatModel: options.chatModel,
     allowOpen: false,
-    version: options.version ?? '0.1.0',
+    version: options.version ?? packageVersion(),
     jobs,
     traces: scopedTraceLog(owner.traces),
     catalog: createCollectionCatalog(home, tailor.store),

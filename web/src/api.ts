@@ -6,8 +6,8 @@
 import type {
   Advice, AnswerWithTrace, ApiChatCompletion, ApiKeyCreated, ApiKeySummary, ApiMe, ApiModelList, ApiSettings, ApiTraceRecord, ArenaRun, ArenaRunSummary,
   AskRequestBody, ChatCompletionRequestBody, CollectionInfo, SearchRequestBody, CreateKeyRequestBody, DocumentDetail, DocumentListItem, Job, RetrieveResult,
+  StartArenaBody,
 } from './types.js';
-import type { StartArenaBody } from './arena-start.js';
 
 export class ApiError extends Error {
   readonly status: number;

@@ -5,17 +5,14 @@
  */
 import type { AppContext } from './context.js';
 import { h } from './dom.js';
-import { createFinetuneApi, message } from './finetune-api.js';
+import { message, type FinetuneApi } from './finetune-api.js';
 import { createJobProgress } from './job-progress.js';
-import type { z } from 'zod';
-import type { startArenaSchema } from '../../src/server/finetune/schemas.js';
-
-export type StartArenaBody = z.infer<typeof startArenaSchema>;
+import { fillCollectionSelect } from './collection-picker.js';
+import type { StartArenaBody } from './types.js';
 
 const DEFAULT_ARMS = 'rag=extractive,rag-k1=extractive+k:1';
 
-export function createArenaStartForm(ctx: AppContext, onFinished: (runId: string) => Promise<void>): { element: HTMLElement; refresh(): void } {
-  const api = createFinetuneApi(() => ctx.apiKey.get());
+export function createArenaStartForm(ctx: AppContext, api: FinetuneApi, onFinished: (runId: string) => Promise<void>): { element: HTMLElement; refresh(): void } {
   const collection = h('select', { id: 'arena-collection', name: 'collection', required: true });
   const arms = h('input', { id: 'arena-arms', name: 'arms', value: DEFAULT_ARMS, required: true, spellcheck: false, 'aria-describedby': 'arena-arms-help' });
   const questions = h('input', { id: 'arena-questions', name: 'questions', type: 'number', min: '1', max: '1000', value: '20', required: true });
@@ -46,12 +43,7 @@ export function createArenaStartForm(ctx: AppContext, onFinished: (runId: string
   });
   void runJob.resume();
 
-  function refresh(): void {
-    const current = collection.value;
-    const names = ctx.collections.list().map((c) => c.name);
-    collection.replaceChildren(...names.map((name) => h('option', { value: name, selected: name === current }, name)));
-    if (!current && ctx.collections.selected() && names.includes(ctx.collections.selected())) collection.value = ctx.collections.selected();
-  }
+  const refresh = () => fillCollectionSelect(collection, ctx.collections);
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

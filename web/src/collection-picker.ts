@@ -12,6 +12,12 @@ export function storedSelection(storage: Storage, key: string): CollectionSelect
   return { get: () => storage.getItem(key) ?? '', set: (name) => storage.setItem(key, name) };
 }
 
+/** Fills a form's own collection <select> with the collections, keeping its choice (else the shared selection). */
+export function fillCollectionSelect(select: HTMLSelectElement, model: CollectionsModel): void {
+  const keep = select.value || model.selected();
+  select.replaceChildren(...model.list().map((c) => h('option', { value: c.name, selected: c.name === keep }, c.name)));
+}
+
 /** A labelled <select> bound to a collection selection. */
 export function createCollectionPicker(model: CollectionsModel, options: { id: string; allowAll: boolean; selection?: CollectionSelection }): HTMLElement {
   const selection = options.selection ?? { get: model.selected, set: model.select };

@@ -6,6 +6,7 @@ import type { AppContext } from './context.js';
 import { formatDate, h } from './dom.js';
 import { message, type DatasetIssue, type DatasetSummary, type FinetuneApi } from './finetune-api.js';
 import { createJobProgress } from './job-progress.js';
+import { fillCollectionSelect } from './collection-picker.js';
 
 const PAGE = 5;
 
@@ -178,11 +179,7 @@ export function createDatasetsScreen(ctx: AppContext, api: FinetuneApi): { eleme
   }
 
   function fillCollections(): void {
-    const names = ctx.collections.list().map((c) => c.name);
-    for (const select of [collectionSelect, uploadCollection]) {
-      const keep = select.value || ctx.collections.selected();
-      select.replaceChildren(...options(names, keep));
-    }
+    for (const select of [collectionSelect, uploadCollection]) fillCollectionSelect(select, ctx.collections);
   }
   ctx.collections.subscribe(fillCollections);
 

@@ -7,6 +7,7 @@ import type { AppContext } from './context.js';
 import { formatDate, h } from './dom.js';
 import type { ArenaArm, ArenaMetricName, ArenaRun, ArenaRunSummary } from './types.js';
 import { createArenaStartForm } from './arena-start.js';
+import type { FinetuneApi } from './finetune-api.js';
 
 const QUALITY: ArenaMetricName[] = ['f1', 'containment', 'exactMatch'];
 const COLUMNS: Array<{ metric: ArenaMetricName; label: string; title: string; kind: 'score' | 'ms' | 'count' | 'cost' }> = [
@@ -138,7 +139,7 @@ function advicePanel(ctx: AppContext, runId: string): HTMLElement {
   return h('section', { class: 'advice', 'aria-label': 'Advice' }, h('h3', {}, 'Which approach should you use?'), h('div', { class: 'advice-form' }, h('label', { for: 'advice-preset' }, 'Use case '), select, ' ', button), result);
 }
 
-export function createEvaluateScreen(ctx: AppContext): { element: HTMLElement; onShow: () => void } {
+export function createEvaluateScreen(ctx: AppContext, finetuneApi: FinetuneApi): { element: HTMLElement; onShow: () => void } {
   const list = h('div', { class: 'arena-list', 'aria-live': 'polite' });
   const detail = h('div', { class: 'arena-run' });
 
@@ -201,7 +202,7 @@ export function createEvaluateScreen(ctx: AppContext): { element: HTMLElement; o
     }
   }
 
-  const startForm = createArenaStartForm(ctx, async (runId) => {
+  const startForm = createArenaStartForm(ctx, finetuneApi, async (runId) => {
     await refresh();
     await showRun(runId);
   });

@@ -50,11 +50,11 @@ function start(root: HTMLElement): void {
   };
 
   const documents = createDocumentsScreen(ctx);
-  const evaluate = createEvaluateScreen(ctx);
   const history = createHistoryScreen(ctx);
   const keys = createKeysScreen(ctx);
   const homeSettings = createHomeSettingsScreen(ctx);
   const finetuneApi = createFinetuneApi(apiKey.get);
+  const evaluate = createEvaluateScreen(ctx, finetuneApi);
   const datasets = createDatasetsScreen(ctx, finetuneApi);
   const finetune = createFinetuneScreen(ctx, finetuneApi);
   const adapters = createAdaptersScreen(ctx, finetuneApi);

@@ -31,10 +31,14 @@ export type {
   SearchRequestBody,
   CreateKeyRequestBody,
 } from '../../src/server/api-types.js';
+import type { z } from 'zod';
+import type { startArenaSchema } from '../../src/server/finetune/schemas.js';
 import type { ApiCollectionInfo, ApiDocumentDetail, ApiDocumentListItem, ApiFileOutcome, ApiJob, ApiSearchResponse } from '../../src/server/api-types.js';
 
 /** The server's response shapes (inferred from the zod schemas behind /openapi.json). */
 export type CollectionInfo = ApiCollectionInfo;
+/** POST /api/arena/runs's body, as the server validates it. */
+export type StartArenaBody = z.infer<typeof startArenaSchema>;
 export type DocumentListItem = ApiDocumentListItem;
 export type DocumentStatus = DocumentListItem['status'];
 export type DocumentDetail = ApiDocumentDetail & {
