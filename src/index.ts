@@ -11,5 +11,6 @@ export * from './tailor.js';
 export * from './workspace.js';
 export { createServer, createKeyStore } from './server/index.js';
 export { openHome, homeFromTailor, createHome, formatReceipt, type Home, type OpenHomeOptions, type ErasureReceipt } from './home/index.js';
-export { createStoreFromSpec, migrateStore, type MigrateResult } from './home/index.js';
+export { createStoreFromSpec, migrateStore, migrateFinetune, type MigrateResult, type FinetuneCopyResult } from './home/index.js';
+export { finetuneStoresFor, type FinetuneStores } from './finetune/stores.js';
 export * from './advise/index.js';

@@ -106,6 +106,40 @@ export function jobQueueContract(options: { skip?: string; backing: () => Promis
     await queue.stop(1000);
   }));
 
+  test('cancel ends a queued job at once and a running one through its signal, both failed CANCELLED; a job of another kind returns its result', { skip }, withBacking(async (b) => {
+    let sawCancel = false;
+    const queue = b.open({
+      runners: {
+        build: (_spec, run) =>
+          new Promise((resolve, reject) => {
+            run.progress(1, 10);
+            run.signal.addEventListener('abort', () => {
+              sawCancel = run.cancelled();
+              reject(new TailorError('ABORTED', 'stopped'));
+            });
+          }),
+        quick: async (spec) => ({ result: { name: spec.collection, examples: 3 } }),
+      },
+    });
+    const submit = async (kind: string, collection = 'c') => (await queue.reserve('k', kind)).submit({ kind, spec: { collection, paths: [] }, total: 10 });
+    const running = await submit('build');
+    const waiting = await submit('build');
+    await until(() => queue.get(running.id), (v) => v?.state === 'running', 'the first build to start');
+    const cancelledWaiting = await queue.cancel(waiting.id);
+    assert.equal(cancelledWaiting?.state, 'failed');
+    assert.equal(cancelledWaiting?.error?.code, 'CANCELLED');
+    assert.ok(await queue.cancel(running.id), 'a running job can be cancelled');
+    const ended = await until(() => queue.get(running.id), (v) => v?.state === 'failed', 'the running build to end');
+    assert.equal(ended?.error?.code, 'CANCELLED');
+    assert.equal(sawCancel, true, 'the runner can tell a cancel from a shutdown');
+    assert.equal(await queue.cancel(running.id), undefined, 'a finished job cannot be cancelled');
+    assert.equal(await queue.cancel('job_0000000000000000'), undefined);
+    const quick = await submit('quick', 'faq');
+    const done = await until(() => queue.get(quick.id), (v) => v?.state === 'done', 'the quick job');
+    assert.deepEqual(done?.result, { name: 'faq', examples: 3 });
+    await queue.stop(1000);
+  }));
+
   test('a failing runner fails its job with the error code, and the queue goes on', { skip }, withBacking(async (b) => {
     const queue = b.open({
       runners: {

@@ -110,6 +110,45 @@ describe('job queue on PostgreSQL: replicas', () => {
     await b.stop(1000);
   });
 
+  test('a job cancelled through another replica stops where it runs, at its next heartbeat', { skip }, async () => {
+    const schema = `jobs_${++schemas}`;
+    let cancelledThere = false;
+    const a = queueOn(schema, await replicaHome(), {
+      leaseMs: 300,
+      runners: { 'dataset-build': (_spec, run) => new Promise((_resolve, reject) => run.signal.addEventListener('abort', () => ((cancelledThere = run.cancelled()), reject(new TailorError('ABORTED', 'stopped'))))) },
+    });
+    const b = queueOn(schema, await replicaHome(), { runners: {} }); // never resumed: it only cancels
+    const job = await (await a.reserve('k', 'dataset-build')).submit({ kind: 'dataset-build', spec: { collection: 'c', paths: [] }, total: 0 });
+    await until(() => b.get(job.id), (v) => v?.state === 'running', 'A to start the build');
+    assert.equal((await b.cancel(job.id))?.state, 'running', 'B asks; A stops it');
+    const ended = await until(() => b.get(job.id), (v) => v?.state === 'failed', 'the build to end');
+    assert.equal(ended?.error?.code, 'CANCELLED');
+    assert.equal(cancelledThere, true);
+    await a.stop(1000);
+    await b.stop(1000);
+  });
+
+  test('queues of different kinds on one table run side by side: a long build never holds up uploads, and neither claims the other\'s jobs', { skip }, async () => {
+    const schema = `jobs_${++schemas}`;
+    const home = await replicaHome();
+    let release: () => void = () => {};
+    const building = new Promise<void>((r) => (release = r));
+    const builds = queueOn(schema, home, { kinds: ['dataset-build'], runners: { 'dataset-build': async () => (await building, { result: { name: 'qa' } }) } });
+    const uploads = queueOn(schema, home, { kinds: ['upload'], runners: { upload: async (spec) => report(spec.paths) } });
+    const build = await (await builds.reserve('k', 'dataset-build')).submit({ kind: 'dataset-build', spec: { collection: 'c', paths: [] }, total: 0 });
+    await until(() => builds.get(build.id), (v) => v?.state === 'running', 'the build to start');
+    const upload = await (await uploads.reserve('k')).submit({ kind: 'upload', spec: { collection: 'c', paths: ['/abs/u'] }, total: 1 });
+    await until(() => uploads.get(upload.id), (v) => v?.state === 'done', 'the upload to finish while the build runs');
+    assert.equal((await uploads.get(build.id))?.state, 'running', 'still building');
+    release();
+    const built = await until(() => uploads.get(build.id), (v) => v?.state === 'done', 'the build to finish');
+    assert.deepEqual(built?.result, { name: 'qa' }, 'its result is read from the shared row by any queue');
+    const { rows } = await pool.query(`SELECT kind, attempts FROM "${schema}".jobs ORDER BY seq`);
+    assert.deepEqual(rows.map((r) => [r.kind, r.attempts]), [['dataset-build', 1], ['upload', 1]]);
+    await builds.stop(1000);
+    await uploads.stop(1000);
+  });
+
   test('a replica that stops answering loses its job: the lease runs out, another replica reruns it, the first is told to stop', { skip }, async () => {
     const schema = `jobs_${++schemas}`;
     let aborted = false;

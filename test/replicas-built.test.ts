@@ -122,6 +122,29 @@ describe('replicas: two built `tailor serve` on one PostgreSQL', { skip }, () =>
     assert.match(JSON.stringify(found.body.results), /zephyrquartz/, 'B finds it at its first search after the job is done');
   });
 
+  test('a dataset built through A is listed through B; a document erased through B leaves A\'s view of the dataset without its examples', async () => {
+    const [a, b] = servers.filter(alive);
+    const docs = await call(b!, '/api/collections/harbour/documents', { key: admin });
+    const tides = (docs.body as Array<{ id: string; source: string }>).find((d) => d.source.endsWith('tides.txt'))!;
+    const other = await call(a!, '/api/collections/harbour/documents', { key: admin, body: upload({ 'moorings.txt': 'Visitors moor at the north pontoon; the harbour master assigns berths by radio.' }) });
+    await until(() => call(b!, `/api/jobs/${other.body.jobId}`, { key: admin }), (r) => r.body?.state === 'done', 'the second harbour upload', 30_000);
+    const build = await call(a!, '/api/datasets/build', { key: admin, json: { collection: 'harbour', kind: 'qa', name: 'harbour-qa' } });
+    assert.equal(build.status, 202, JSON.stringify(build.body));
+    // The build is a job in the shared table: B reports it, and either replica may run it.
+    const built = await until(() => call(b!, `/api/jobs/${build.body.jobId}`, { key: admin }), (r) => r.body?.state === 'done' || r.body?.state === 'failed', 'the dataset build', 60_000);
+    assert.equal(built.body.state, 'done', JSON.stringify(built.body.error));
+    const listed = await call(b!, '/api/datasets', { key: admin });
+    const dataset = (listed.body.datasets as Array<{ name: string; count: number; documents: number }>).find((d) => d.name === 'harbour-qa');
+    assert.ok(dataset && dataset.count > 0 && dataset.documents === 2, JSON.stringify(listed.body));
+    const erased = await call(b!, `/api/documents/${encodeURIComponent(tides.id)}`, { key: admin, method: 'DELETE' });
+    assert.equal(erased.status, 200, JSON.stringify(erased.body));
+    assert.deepEqual(erased.body.erasure.datasets.map((d: { name: string }) => d.name), ['harbour-qa']);
+    const afterErase = await call(a!, '/api/datasets', { key: admin });
+    const remaining = (afterErase.body.datasets as Array<{ name: string; count: number; documents: number }>).find((d) => d.name === 'harbour-qa')!;
+    assert.equal(remaining.documents, 1, 'A sees the erasure B made');
+    assert.ok(remaining.count < dataset.count);
+  });
+
   test('a key created through A works through B at once; revoked through A, B refuses it at once', async () => {
     const [a, b] = servers.filter(alive);
     const created = await call(a!, '/api/keys', { key: admin, json: { name: 'harbour-reader', role: 'reader', collections: ['harbour'] } });

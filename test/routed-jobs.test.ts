@@ -17,7 +17,7 @@ test('routed queue: each job takes a place only in the queue that runs it; a ful
   // Two file queues stand in for the shared one and this replica's own: routing is what is tested.
   const shared = createJobQueue({ logger: silentLogger, dir: join(dir, 'shared'), limits, runners: { upload: async (spec) => report(spec.paths) } });
   const local = createJobQueue({ logger: silentLogger, dir: join(dir, 'local'), limits, runners: { train: training.runner } });
-  const routed = createRoutedJobQueue(shared, local, new Set(['train']));
+  const routed = createRoutedJobQueue(shared, new Map([['train', local]]));
 
   const train = await (await routed.reserve('k', 'train')).submit({ kind: 'train', spec: { collection: 'c', paths: [] }, total: 0 });
   assert.equal((await routed.get(train.id))?.kind, 'train');

@@ -67,6 +67,11 @@ describe('datasets over HTTP', () => {
     // A reader cannot build.
     const refused = await f.call('/api/datasets/build', { key: hrReader, json: { collection: 'hr', kind: 'qa', name: 'x' } });
     assert.equal(refused.status, 403);
+    // Cancelling needs an editor of the collection, and a job that has not ended.
+    assert.equal((await f.call(`/api/jobs/${jobId}/cancel`, { key: hrReader, method: 'POST' })).status, 403);
+    const ended = await f.call(`/api/jobs/${jobId}/cancel`, { key: hrEditor, method: 'POST' });
+    assert.equal(ended.status, 400);
+    assert.match((await ended.json()).error.message, /already ended \(done\)/);
     const badKind = await f.call('/api/datasets/build', { key: hrEditor, json: { collection: 'hr', kind: 'poetry' } });
     assert.equal(badKind.status, 400);
     assert.match((await badKind.json()).error.message, /kind/);
@@ -87,8 +92,9 @@ describe('datasets over HTTP', () => {
       const body = await response.text();
       assert.ok(!body.includes('Leave policy') && !body.includes('25 days'), `${method} ${path} leaked content`);
     }
-    // Nor the job that built it.
+    // Nor the job that built it, nor cancel it.
     assert.equal((await f.call(`/api/jobs/${buildJob}`, { key: publicReader })).status, 404);
+    assert.equal((await f.call(`/api/jobs/${buildJob}/cancel`, { key: publicReader, method: 'POST' })).status, 404);
     const stats = await (await f.call('/api/stats', { key: publicReader })).json();
     assert.deepEqual(stats.collections.map((c: { name: string }) => c.name), ['public']);
     assert.equal(stats.datasets, 0);

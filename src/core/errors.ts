@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   PORT_IN_USE: { http: 503, exit: 10 },
   STORE_UNAVAILABLE: { http: 503, exit: 5 },
   BACKEND_NOT_INSTALLED: { http: 501, exit: 7 },
+  /** Someone else changed the thing between this one's read and write (another replica, another process). */
+  CONFLICT: { http: 409, exit: 11 },
 } as const satisfies Record<string, { http: number; exit: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

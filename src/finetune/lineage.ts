@@ -1,5 +1,6 @@
-import { createDatasetStore } from './datasets/store.js';
-import { createAdapterRegistry, type AdapterManifest } from './registry.js';
+import { isTailorError } from '../core/errors.js';
+import type { AdapterManifest } from './registry.js';
+import { finetuneStoresFor, type FinetuneStores } from './stores.js';
 import type { DatasetExample } from './types.js';
 
 export interface ErasureReport {
@@ -16,7 +17,7 @@ export interface ErasureReport {
  * each with the one command that retrains it on the cleaned dataset. Safe to run again.
  * `tailor forget` calls this after erasing the documents from the store.
  */
-export async function eraseDocumentLineage(home: string, documentIds: string[]): Promise<ErasureReport> {
+export async function eraseDocumentLineage(home: string | FinetuneStores, documentIds: string[]): Promise<ErasureReport> {
   const { report } = await eraseLineage(home, { documentIds });
   return report;
 }
@@ -32,7 +33,7 @@ export interface ErasedLineage {
  * was made from was erased. Also returns the removed examples, so copies of them (exported
  * training files) can be found and removed as well.
  */
-export async function eraseLineage(home: string, erasedContent: ErasedLineage): Promise<{ report: ErasureReport; removed: DatasetExample[] }> {
+export async function eraseLineage(home: string | FinetuneStores, erasedContent: ErasedLineage): Promise<{ report: ErasureReport; removed: DatasetExample[] }> {
   const erased = new Set(erasedContent.documentIds ?? []);
   const erasedChunks = new Set(erasedContent.chunkIds ?? []);
   const report: ErasureReport = { documentIds: [...erased], datasets: [], adapters: [] };
@@ -40,19 +41,14 @@ export async function eraseLineage(home: string, erasedContent: ErasedLineage): 
   if (erased.size === 0 && erasedChunks.size === 0) return { report, removed: removedAll };
   const hit = (e: DatasetExample) => e.provenance.documentIds.some((id) => erased.has(id)) || e.provenance.chunkIds.some((id) => erasedChunks.has(id));
   const removedIds = new Set<string>();
-  const datasets = createDatasetStore(home);
+  const { datasets, adapters: registry } = typeof home === 'string' ? finetuneStoresFor(home) : home;
   for (const { name } of await datasets.list()) {
-    const { examples } = await datasets.load(name);
-    const removed = examples.filter(hit);
-    if (removed.length === 0) continue;
-    const kept = examples.filter((e) => !removed.includes(e));
-    const details = { documentIds: [...erased], chunkIds: [...erasedChunks], removedExamples: removed.length };
-    const manifest = await datasets.save(name, kept, { operation: 'erase', details });
-    removed.forEach((e) => removedIds.add(e.id));
-    removedAll.push(...removed);
-    report.datasets.push({ name, removedExampleIds: removed.map((e) => e.id), remaining: kept.length, hash: manifest.hash });
+    const removed = await eraseFromDataset(datasets, name, hit, { documentIds: [...erased], chunkIds: [...erasedChunks] });
+    if (!removed) continue;
+    removed.examples.forEach((e) => removedIds.add(e.id));
+    removedAll.push(...removed.examples);
+    report.datasets.push({ name, removedExampleIds: removed.examples.map((e) => e.id), remaining: removed.remaining, hash: removed.hash });
   }
-  const registry = createAdapterRegistry(home);
   for (const adapter of await registry.list()) {
     const hitDocuments = adapter.dataset.documentIds.filter((id) => erased.has(id));
     const hitExamples = adapter.dataset.exampleIds.filter((id) => removedIds.has(id));
@@ -67,6 +63,31 @@ export async function eraseLineage(home: string, erasedContent: ErasedLineage): 
     report.adapters.push({ name: adapter.name, exampleIds: hitExamples, retrainCommand: retrainCommand(updated) });
   }
   return { report, removed: removedAll };
+}
+
+/**
+ * Removes the hit examples from one dataset. The save names the hash it read, so an edit saved
+ * meanwhile (another replica's split or import) is never overwritten with the erased examples
+ * back in: the erasure reads again and retries.
+ */
+async function eraseFromDataset(
+  datasets: FinetuneStores['datasets'],
+  name: string,
+  hit: (e: DatasetExample) => boolean,
+  erased: { documentIds: string[]; chunkIds: string[] },
+): Promise<{ examples: DatasetExample[]; remaining: number; hash: string } | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    const { examples, manifest: loaded } = await datasets.load(name);
+    const removed = examples.filter(hit);
+    if (removed.length === 0) return undefined;
+    const kept = examples.filter((e) => !hit(e));
+    try {
+      const manifest = await datasets.save(name, kept, { operation: 'erase', details: { ...erased, removedExamples: removed.length } }, { ifHash: loaded.hash });
+      return { examples: removed, remaining: kept.length, hash: manifest.hash };
+    } catch (error) {
+      if (!isTailorError(error) || error.code !== 'CONFLICT' || attempt >= 20) throw error;
+    }
+  }
 }
 
 const FLAG_FOR: Record<string, string> = {

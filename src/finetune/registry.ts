@@ -120,8 +120,8 @@ export function createAdapterRegistry(home: string): AdapterRegistry {
  * The adapter's manifest, refused when it contains erased data unless `allowErased` — the check
  * every place that loads an adapter for use (`ask --adapter`, serving) must make.
  */
-export async function resolveAdapterForUse(home: string, name: string, options: { allowErased?: boolean } = {}): Promise<AdapterManifest> {
-  const manifest = await createAdapterRegistry(home).get(name);
+export async function resolveAdapterForUse(registry: AdapterRegistry | string, name: string, options: { allowErased?: boolean } = {}): Promise<AdapterManifest> {
+  const manifest = await (typeof registry === 'string' ? createAdapterRegistry(registry) : registry).get(name);
   assertAdapterUsable(manifest, options);
   return manifest;
 }

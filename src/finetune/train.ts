@@ -7,10 +7,10 @@ import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
 import type { FetchFunction } from '../providers/types.js';
 import { importDataset } from './datasets/api.js';
-import { createDatasetStore } from './datasets/store.js';
+import { storesOf, type FinetuneStores } from './stores.js';
 import { createClusterExportTrainer, type ClusterExportSettings } from './export/index.js';
 import { nameFrom, assertName } from './names.js';
-import { createAdapterRegistry, isFile, sha256File, type AdapterManifest, type AdapterRegistry } from './registry.js';
+import { isFile, sha256File, type AdapterManifest, type AdapterRegistry } from './registry.js';
 import { createLlamaCppRuntime, type LlamaCppRuntime } from '../providers/llama-cpp/runtime.js';
 import { createOpenAIFineTuneTrainer } from './remote/openai-trainer.js';
 import { createTogetherFineTuneTrainer } from './remote/together-trainer.js';
@@ -30,6 +30,8 @@ export type TrainHyperparameters = Pick<
 
 export interface TrainAdapterOptions {
   home: string;
+  /** Where the dataset is read and the adapter recorded (an opened Home); default: the files of `home`. */
+  stores?: FinetuneStores;
   /** GGUF path (local), model id (openai), or HF model id/folder (cluster exports). */
   base: string;
   /** A stored dataset's name, or a file to import first. */
@@ -108,12 +110,12 @@ export async function createTrainerFor(
 
 /** A stored dataset by name, or a file imported as a dataset so lineage can follow it. */
 async function resolveDataset(options: TrainAdapterOptions, warnings: string[]): Promise<{ name: string; examples: DatasetExample[]; hash: string }> {
-  const store = createDatasetStore(options.home);
+  const store = storesOf(options).datasets;
   const path = resolve(options.dataset);
   if (await isFile(path)) {
     const format = options.datasetFormat ?? (extname(path).toLowerCase() === '.csv' ? 'csv' : 'chat');
     const name = nameFrom(basename(path));
-    const imported = await importDataset({ home: options.home, file: path, format, name, mode: 'replace' });
+    const imported = await importDataset({ home: options.home, stores: options.stores, file: path, format, name, mode: 'replace' });
     warnings.push(`Imported ${path} as dataset "${name}" (${imported.manifest.count} examples) so the adapter's lineage can be traced.`);
   }
   const name = (await isFile(path)) ? nameFrom(basename(path)) : options.dataset;
@@ -132,7 +134,7 @@ function defined<T extends object>(value: T): Partial<T> {
 export async function trainAdapter(options: TrainAdapterOptions): Promise<TrainAdapterResult> {
   const backend = options.backend ?? 'local';
   const warnings: string[] = [];
-  const registry = createAdapterRegistry(options.home);
+  const registry = storesOf(options).adapters;
   const dataset = await resolveDataset(options, warnings);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..+$/, '').replace('T', '-');
   const name = assertName(options.name ?? `${dataset.name}-${backend}-${stamp}`, 'adapter');

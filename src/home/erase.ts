@@ -3,6 +3,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { Logger } from '../core/logger.js';
 import type { Store } from '../index/store.js';
 import { eraseLineage } from '../finetune/lineage.js';
+import type { FinetuneStores } from '../finetune/stores.js';
 import type { ErasedContent } from './erased.js';
 import { scrubExports } from './exports.js';
 import { emptyReceipt, type ErasureReceipt } from './receipt.js';
@@ -12,6 +13,8 @@ export interface EraseContext {
   /** The home directory (datasets/, adapters/, traces.jsonl). */
   dir: string;
   store: Store;
+  /** The home's datasets and adapters (files, or the PostgreSQL store's tables). */
+  finetune: FinetuneStores;
   traces: TraceLog;
   logger: Logger;
 }
@@ -33,7 +36,7 @@ export async function eraseDerived(
   receipt.store.documents = removed.documents;
   receipt.store.chunks = removed.chunks;
   const wholeIds = content.documents.filter((d) => d.whole).map((d) => d.documentId);
-  const lineage = await eraseLineage(context.dir, { documentIds: wholeIds, chunkIds: content.chunks.map((c) => c.id) });
+  const lineage = await eraseLineage(context.finetune, { documentIds: wholeIds, chunkIds: content.chunks.map((c) => c.id) });
   receipt.datasets = lineage.report.datasets.map((d) => ({ name: d.name, removedExamples: d.removedExampleIds.length, remaining: d.remaining }));
   receipt.adapters = lineage.report.adapters.map((a) => ({ name: a.name, retrainCommand: a.retrainCommand }));
   const exported = await scrubExports(context.dir, content, lineage.removed);

@@ -9,8 +9,9 @@ import { createTailor, type Tailor } from '../tailor.js';
 import type { ForgetReport } from '../ingest/forget.js';
 import type { SyncReport } from '../ingest/sync.js';
 import type { IngestReport } from '../ingest/report.js';
-import { createDatasetStore, type DatasetStore } from '../finetune/datasets/store.js';
-import { createAdapterRegistry, type AdapterRegistry } from '../finetune/registry.js';
+import type { DatasetStore } from '../finetune/datasets/store.js';
+import type { AdapterRegistry } from '../finetune/registry.js';
+import { finetuneStoresFor } from '../finetune/stores.js';
 import type { WorkspaceConfig } from './config.js';
 import { eraseDerived } from './erase.js';
 import { createErasingStore, type ErasingStore } from './erasing-store.js';
@@ -62,7 +63,9 @@ export interface HomeParts {
 
 export function createHome(parts: HomeParts): Home {
   const inner = parts.store;
-  const store = createErasingStore(inner, (content, removed, options) => eraseDerived({ dir: parts.dir, store: inner, traces: parts.traces, logger: parts.logger }, content, removed, options));
+  // Datasets and adapters live with the documents (files, or the PostgreSQL store's tables).
+  const finetune = finetuneStoresFor(parts.dir, inner);
+  const store = createErasingStore(inner, (content, removed, options) => eraseDerived({ dir: parts.dir, store: inner, finetune, traces: parts.traces, logger: parts.logger }, content, removed, options));
   const rag = createTailor({
     store, embedder: parts.embedder, chatModel: parts.chatModel, fusion: parts.fusion, chunking: parts.chunking, logger: parts.logger, retriever: parts.retriever,
   });
@@ -80,8 +83,8 @@ export function createHome(parts: HomeParts): Home {
     rag,
     embedder: parts.embedder,
     chatModel: parts.chatModel,
-    datasets: createDatasetStore(parts.dir),
-    adapters: createAdapterRegistry(parts.dir),
+    datasets: finetune.datasets,
+    adapters: finetune.adapters,
     traces: parts.traces,
     ingest: (options) => erasing('re-ingest: old versions of changed files', () => rag.ingest(options)),
     sync: (options = {}) => erasing('sync: deleted and changed files', () => rag.sync(options)),

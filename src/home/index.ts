@@ -6,3 +6,4 @@ export { createTraceLog, type TraceLog, type TraceRecord } from './traces.js';
 export { createErasingStore, type ErasingStore } from './erasing-store.js';
 export { createStoreFromSpec, resolveStoreSpec, isPostgresSpec } from './store-spec.js';
 export { migrateStore, type MigrateOptions, type MigrateResult } from './migrate.js';
+export { migrateFinetune, type FinetuneCopyResult } from './migrate-finetune.js';

@@ -1,8 +1,8 @@
 /**
  * Copies one store into another (embedded ↔ PostgreSQL): documents with their text, chunks and
  * vectors, in batches that each commit atomically, then checks that the counts agree. The target
- * must be empty, so a copy never mixes into another corpus. Keys, datasets, adapters and traces
- * are files in the home directory and stay where they are.
+ * must be empty, so a copy never mixes into another corpus. Keys (cli/commands/store.ts) and
+ * datasets and adapters (migrate-finetune.ts) are copied beside it; uploads and traces stay in the home.
  */
 import { TailorError } from '../core/errors.js';
 import type { DocumentRecord } from '../core/types.js';

@@ -6,6 +6,7 @@ import type { Store } from '../index/store.js';
 import { createStoreFromSpec } from './store-spec.js';
 import { createChatModelFromSpec, createEmbedderFromSpec } from '../providers/spec.js';
 import { resolveAdapterForUse } from '../finetune/registry.js';
+import { finetuneStoresFor } from '../finetune/stores.js';
 import { createTailor, type Tailor } from '../tailor.js';
 import { DEFAULT_CONFIG, defaultVectorWeight, readConfig, resolveCacheDir, writeConfig, type WorkspaceConfig } from './config.js';
 import { createHome, type Home } from './home.js';
@@ -67,7 +68,7 @@ export async function openHome(options: OpenHomeOptions): Promise<Home> {
     const cacheDir = options.cacheDir ?? resolveCacheDir(env);
     const embedder = await createEmbedderFromSpec(config.embedder, { env, cacheDir, logger, notice: options.notice });
     owned.push(embedder);
-    const loraAdapters = options.adapter ? [(await resolveAdapterForUse(options.home, options.adapter, { allowErased: options.allowErased })).path] : undefined;
+    const loraAdapters = options.adapter ? [(await resolveAdapterForUse(finetuneStoresFor(options.home, store).adapters, options.adapter, { allowErased: options.allowErased })).path] : undefined;
     if (loraAdapters && !config.llm.startsWith('gguf:')) {
       throw new TailorError('INVALID_ARGUMENT', `--adapter applies to a local GGUF model: pass --llm gguf:<base model path> as well (the current model is "${config.llm}").`);
     }

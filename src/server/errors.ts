@@ -36,6 +36,7 @@ const OPENAI_TYPES: Record<ErrorCode, string> = {
   PORT_IN_USE: 'server_error',
   STORE_UNAVAILABLE: 'server_error',
   BACKEND_NOT_INSTALLED: 'server_error',
+  CONFLICT: 'invalid_request_error',
 };
 
 export interface ErrorBody {

@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS ${t.files} (
   path TEXT NOT NULL,
   bytes BYTEA NOT NULL,
   PRIMARY KEY (job_id, ord)
-);`);
+);
+ALTER TABLE ${t.jobs} ADD COLUMN IF NOT EXISTS cancel_requested BOOLEAN NOT NULL DEFAULT false;`);
 }
 
 export interface JobRow {
@@ -61,11 +62,13 @@ export interface JobRow {
   spec: JobSpec;
   done: number;
   total: number;
-  result: { files?: FileOutcome[]; report?: IngestReport; error?: { code: string; message: string } } | null;
+  /** An upload's files and report, another kind's `value` (a dataset's manifest), or the error. */
+  result: { files?: FileOutcome[]; report?: IngestReport; value?: unknown; error?: { code: string; message: string } } | null;
   created_at: string;
   finished_at: string | null;
   finished_ms: number | null;
   attempts: number;
+  cancel_requested?: boolean;
 }
 
 export const toView = (row: JobRow): JobView => ({
@@ -73,6 +76,7 @@ export const toView = (row: JobRow): JobView => ({
   files: row.result?.files ?? [],
   ...(row.result?.report ? { report: row.result.report } : {}),
   ...(row.result?.error ? { error: row.result.error } : {}),
+  ...(row.result?.value !== undefined ? { result: row.result.value } : {}),
   createdAt: row.created_at, seq: Number(row.seq),
   ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
 });

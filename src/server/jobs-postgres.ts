@@ -34,6 +34,12 @@ export interface PostgresJobQueueOptions {
   maxAttempts?: number;
   /** Bytes of files one job may store in the database (default 512 MiB; a bytea value cannot pass 1 GiB). */
   maxJobBytes?: number;
+  /**
+   * The kinds this queue claims (default: every kind; a job with no runner here then fails). Several queues on one
+   * table run side by side — uploads in one, dataset builds in another — so a long job of one
+   * kind never holds up the other.
+   */
+  kinds?: readonly string[];
   /** This replica's name in the lease column (default host-pid-random). */
   replicaId?: string;
   now?: () => number;
@@ -51,6 +57,8 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
   const maxJobBytes = options.maxJobBytes ?? 512 * 1024 * 1024;
   const me = options.replicaId ?? `${process.pid}-${randomBytes(4).toString('hex')}`;
   const { pool } = options.database;
+  const kinds = options.kinds ? [...options.kinds] : null;
+  const ofKinds = (n: number) => `($${n}::text[] IS NULL OR kind = ANY($${n}))`;
   const t = jobTables(options.database.schema);
   const home = resolve(options.home);
   const logger = options.logger;
@@ -63,6 +71,7 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
   const reserved = createReservations();
   const listeners = new Map<string, Set<JobListener>>();
   const local = new Map<string, JobView>(); // jobs this replica runs now: their progress is here first
+  const cancels = new Map<string, AbortController>();
   let tail: Promise<unknown> = Promise.resolve();
   let started = false;
   let stopping = false;
@@ -96,7 +105,7 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
 
   async function pending(owner?: string): Promise<{ all: number; mine: number }> {
     const { rows } = await query<{ all: string; mine: string }>(
-      `SELECT count(*) AS all, count(*) FILTER (WHERE owner = $1) AS mine FROM ${t.jobs} WHERE state IN ('queued', 'running')`, [owner ?? null]);
+      `SELECT count(*) AS all, count(*) FILTER (WHERE owner = $1) AS mine FROM ${t.jobs} WHERE state IN ('queued', 'running') AND ${ofKinds(2)}`, [owner ?? null, kinds]);
     return { all: Number(rows[0]!.all), mine: Number(rows[0]!.mine) };
   }
 
@@ -110,8 +119,8 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
   async function claim(): Promise<JobRow | undefined> {
     const { rows } = await query<JobRow>(
       `UPDATE ${t.jobs} SET state = 'running', lease_owner = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond', attempts = attempts + 1, updated_at = clock_timestamp()
-       WHERE id = (SELECT id FROM ${t.jobs} WHERE state = 'queued' OR (state = 'running' AND lease_until < clock_timestamp()) ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING *`, [me, leaseMs]);
+       WHERE id = (SELECT id FROM ${t.jobs} WHERE (state = 'queued' OR (state = 'running' AND lease_until < clock_timestamp())) AND ${ofKinds(3)} ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING *`, [me, leaseMs, kinds]);
     return rows[0];
   }
 
@@ -133,15 +142,19 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
     const job = toView(row);
     local.set(job.id, job);
     const lost = new AbortController();
-    const signal = AbortSignal.any([shutdown.signal, lost.signal]);
+    const cancelled = new AbortController();
+    cancels.set(job.id, cancelled);
+    const signal = AbortSignal.any([shutdown.signal, lost.signal, cancelled.signal]);
     // Renews the lease; also how often progress reaches watchers on other replicas (≤ 1 s).
     const heartbeat = setInterval(() => {
       const values = [job.id, me, leaseMs, job.done, job.total];
-      void query(`UPDATE ${t.jobs} SET lease_until = clock_timestamp() + $3 * interval '1 millisecond', done = $4, total = $5, updated_at = clock_timestamp() WHERE id = $1 AND lease_owner = $2`, values)
+      void query<{ cancel_requested: boolean }>(`UPDATE ${t.jobs} SET lease_until = clock_timestamp() + $3 * interval '1 millisecond', done = $4, total = $5, updated_at = clock_timestamp() WHERE id = $1 AND lease_owner = $2 RETURNING cancel_requested`, values)
         .then((result) => {
           if (result.rowCount === 0) {
             logger.log('warn', `job ${job.id} was taken over by another replica (this one's lease ran out); stopping here`);
             lost.abort();
+          } else if (result.rows[0]!.cancel_requested) {
+            cancelled.abort(); // cancelled through another replica
           }
         })
         .catch((error: Error) => logger.log('warn', `could not renew the lease of job ${job.id}: ${error.message}`));
@@ -151,29 +164,33 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
     const work = (async () => {
       if (row.attempts > maxAttempts) throw new TailorError('INTERNAL', `The job was started ${maxAttempts} times and its replica stopped each time (crashed or lost the database); it is not tried again. Upload the files again, a few at a time.`);
       await materialise(job.id);
-      return invokeRunner(options.runners, job, { ...row.spec, paths: row.spec.paths.map(fromShared) }, { signal, cancelled: () => false, changed });
+      if (row.cancel_requested) cancelled.abort();
+      return invokeRunner(options.runners, job, { ...row.spec, paths: row.spec.paths.map(fromShared) }, { signal, cancelled: () => cancelled.signal.aborted, changed });
     })();
     running = work.catch(() => undefined);
     try {
       try {
         const out = await work;
-        // The shared queue runs uploads only (routed-jobs.ts keeps other kinds on their replica).
-        if (!('files' in out)) throw new TailorError('INTERNAL', `Jobs of kind "${job.kind}" do not run in the shared queue.`);
-        Object.assign(job, { state: 'done', report: out, files: out.files, done: job.total, finishedAt: new Date(now()).toISOString() });
+        if ('files' in out) Object.assign(job, { state: 'done', report: out, files: out.files, done: job.total, finishedAt: new Date(now()).toISOString() });
+        else Object.assign(job, { state: 'done', result: out.result, done: job.total, finishedAt: new Date(now()).toISOString() });
       } catch (error) {
         if (lost.signal.aborted) return; // another replica runs it now
-        if (stopping) {
+        if (cancelled.signal.aborted) {
+          Object.assign(job, { state: 'failed', error: { code: 'CANCELLED', message: 'The job was cancelled.' }, finishedAt: new Date(now()).toISOString() });
+        } else if (stopping) {
           // Interrupted by shutdown: back to the queue at once, for another replica or the next start.
           await finish(job.id, { state: 'queued', done: job.done, total: job.total, result: null }).catch(() => undefined);
           return;
+        } else {
+          const e = toTailorError(error);
+          logger.log('error', `job ${job.id} failed: ${e.message}`, { code: e.code });
+          Object.assign(job, { state: 'failed', error: { code: e.code, message: e.message }, finishedAt: new Date(now()).toISOString() });
         }
-        const e = toTailorError(error);
-        logger.log('error', `job ${job.id} failed: ${e.message}`, { code: e.code });
-        Object.assign(job, { state: 'failed', error: { code: e.code, message: e.message }, finishedAt: new Date(now()).toISOString() });
       } finally {
         clearInterval(heartbeat);
+        cancels.delete(job.id);
       }
-      const result = { files: job.files, ...(job.report ? { report: job.report } : {}), ...(job.error ? { error: job.error } : {}) };
+      const result = { files: job.files, ...(job.report ? { report: job.report } : {}), ...(job.result !== undefined ? { value: job.result } : {}), ...(job.error ? { error: job.error } : {}) };
       if (!(await finish(job.id, { state: job.state, done: job.done, total: job.total, result, finishedAt: job.finishedAt }))) {
         logger.log('warn', `job ${job.id} finished here after another replica took it over; its result there stands`);
         return;
@@ -195,7 +212,8 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
       while (!stopping) {
         const row = await claim();
         if (!row) break;
-        await exclusive(() => run(row));
+        // Uploads write the store: this process's deletes and syncs wait behind them (exclusive).
+        await (row.kind === 'upload' ? exclusive(() => run(row)) : run(row));
       }
     } catch (error) {
       logger.log('warn', `the job queue could not reach the database: ${(error as Error).message}; retrying`);
@@ -292,24 +310,38 @@ export function createPostgresJobQueue(options: PostgresJobQueueOptions): JobQue
       const { rows } = await query<{ seq: string | null }>(`SELECT max(seq) AS seq FROM ${t.jobs}`);
       const upTo = Number(rows[0]?.seq ?? 0);
       for (;;) {
-        const left = await query<{ n: string }>(`SELECT count(*) AS n FROM ${t.jobs} WHERE seq <= $1 AND state IN ('queued', 'running')`, [upTo]);
+        const left = await query<{ n: string }>(`SELECT count(*) AS n FROM ${t.jobs} WHERE seq <= $1 AND state IN ('queued', 'running') AND ${ofKinds(2)}`, [upTo, kinds]);
         if (Number(left.rows[0]!.n) === 0) return;
         await new Promise((r) => setTimeout(r, 20));
       }
     },
     async resume() {
       const { rows } = await query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${t.jobs} WHERE state = 'queued' OR (state = 'running' AND lease_until < clock_timestamp())`);
+        `SELECT count(*) AS n FROM ${t.jobs} WHERE (state = 'queued' OR (state = 'running' AND lease_until < clock_timestamp())) AND ${ofKinds(1)}`, [kinds]);
       started = true;
       lastSweep = -Infinity;
       const count = Number(rows[0]!.n);
-      if (count > 0) logger.log('info', `${count} queued upload job(s) waiting in the shared queue`);
+      if (count > 0) logger.log('info', `${count} queued ${kinds ? kinds.join('/') + ' ' : ''}job(s) waiting in the shared queue`);
       void pump();
       return count;
     },
-    // Uploads in the shared queue are not cancellable: another replica may hold the job.
-    async cancel() {
-      return undefined;
+    // A queued job ends at once; a running one is flagged in its row, and the replica running it
+    // (this one, or another at its next heartbeat) aborts it.
+    async cancel(id) {
+      if (local.get(id)?.finishedAt) return undefined; // ended here; its row is being written
+      const message = 'The job was cancelled before it started.';
+      const at = new Date(now()).toISOString();
+      const queued = await query(
+        `UPDATE ${t.jobs} SET state = 'failed', result = $2, finished_at = $3, finished_ms = $4, lease_owner = NULL, lease_until = NULL, updated_at = clock_timestamp()
+         WHERE id = $1 AND state = 'queued' AND ${ofKinds(5)}`, [id, { files: [], error: { code: 'CANCELLED', message } }, at, Date.parse(at), kinds]);
+      if (queued.rowCount === 0) {
+        const running = await query(`UPDATE ${t.jobs} SET cancel_requested = true WHERE id = $1 AND state = 'running' AND ${ofKinds(2)}`, [id, kinds]);
+        if (running.rowCount === 0) return undefined;
+        cancels.get(id)?.abort();
+      } else {
+        await query(`DELETE FROM ${t.files} WHERE job_id = $1`, [id]);
+      }
+      return read(id);
     },
     async stop(timeoutMs = 5000) {
       stopping = true;

@@ -17,7 +17,7 @@ import { createRateLimiter, rateLimit } from './limits.js';
 import { guardBodies, guardOrigin, securityHeaders, type BoundAddress } from './guard.js';
 import { lingerOnClose } from './linger.js';
 import { createMetrics, measure } from './metrics.js';
-import { createJobQueue, type JobQueueLimits, type JobRun, type JobSpec } from './jobs.js';
+import { createJobQueue, type JobQueueLimits, type JobRun, type JobRunner, type JobSpec } from './jobs.js';
 import { createRoutedJobQueue } from './routed-jobs.js';
 import { createPostgresJobQueue } from './jobs-postgres.js';
 import { createPostgresKeyStore } from './keys-postgres.js';
@@ -112,15 +112,17 @@ export function createServer(options: CreateServerOptions): TailorServer {
   };
   const lanes = { train: 'train', arena: 'arena' };
   const upload = (spec: JobSpec, run: JobRun) => uploadRunner(deps)(spec, run);
-  // On a shared database (PostgreSQL) uploads and keys live there, so replicas act as one service;
-  // fine-tuning jobs stay on the replica that took them (routed-jobs.ts, docs/replicas.md).
+  // On a shared database (PostgreSQL) uploads, dataset builds and keys live there, so replicas act as
+  // one service; training and arena runs stay on the replica that took them (routed-jobs.ts, docs/replicas.md).
   const shared = tailor.store.sharedDatabase;
+  const sharedQueue = (kinds: Record<string, JobRunner>) =>
+    createPostgresJobQueue({ database: shared!, home, logger, limits: options.queue, runners: kinds, kinds: Object.keys(kinds), leaseMs: options.replicas?.leaseMs, pollMs: options.replicas?.pollMs });
   const jobs = shared
-    ? createRoutedJobQueue(
-        createPostgresJobQueue({ database: shared, home, logger, limits: options.queue, runners: { upload }, leaseMs: options.replicas?.leaseMs, pollMs: options.replicas?.pollMs }),
-        createJobQueue({ logger, dir: join(home, 'jobs'), limits: options.queue, runners: localRunners, lanes }),
-        new Set(Object.keys(localRunners)),
-      )
+    ? (() => {
+        const builds = sharedQueue({ 'dataset-build': localRunners['dataset-build'] });
+        const own = createJobQueue({ logger, dir: join(home, 'jobs'), limits: options.queue, runners: { train: localRunners.train, arena: localRunners.arena }, lanes });
+        return createRoutedJobQueue(sharedQueue({ upload }), new Map([['dataset-build', builds], ['train', own], ['arena', own]]));
+      })()
     : createJobQueue({ logger, dir: join(home, 'jobs'), limits: options.queue, runners: { upload, ...localRunners }, lanes });
   const deps: ServerDeps = {
     tailor, home, owner, logger, limits, metrics,
@@ -135,7 +137,7 @@ export function createServer(options: CreateServerOptions): TailorServer {
     trainingRuns: createTrainingRuns(home, logger),
     baseModels: options.baseModels ?? [],
     env: options.env ?? process.env,
-    adapterModels: createAdapterModels({ home, logger, get env() { return deps.env; } }),
+    adapterModels: createAdapterModels({ home, owner, logger, get env() { return deps.env; } }),
   };
 
   // Uploads left queued by the last run (or cut short by its shutdown) start again.

@@ -1,19 +1,19 @@
 import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.js';
-import { createAdapterRegistry, retrainCommand, type AdapterManifest } from '../../finetune/index.js';
-import { resolveHome } from '../../workspace.js';
-import { globalFlags, printJson, type CliIo } from '../context.js';
+import { retrainCommand, type AdapterManifest, type AdapterRegistry } from '../../finetune/index.js';
+import { printJson, type CliIo } from '../context.js';
+import { withFinetuneStores } from '../finetune-stores.js';
 
 export function registerAdapters(program: Command, io: CliIo): void {
   const adapters = program.command('adapters').description('fine-tuned adapters: list, show, delete');
-  const registryOf = (command: Command) => createAdapterRegistry(resolveHome(globalFlags(command).home, io.env, io.cwd));
+  const withRegistry = <T>(command: Command, use: (registry: AdapterRegistry) => Promise<T>) => withFinetuneStores(io, command, (stores) => use(stores.adapters));
 
   adapters
     .command('list')
     .description('list adapters with their base model, dataset and erasure status')
     .option('--json', 'as JSON (without the example id lists)')
     .action(async (flags, command: Command) => {
-      const list = await registryOf(command).list();
+      const list = await withRegistry(command, (r) => r.list());
       if (flags.json) return printJson(io, list.map(summary));
       for (const a of list) {
         const erased = a.containsErasedData ? '  CONTAINS ERASED DATA' : '';
@@ -29,7 +29,7 @@ export function registerAdapters(program: Command, io: CliIo): void {
     .argument('<name>', 'adapter name')
     .option('--json', 'as JSON')
     .action(async (name: string, flags, command: Command) => {
-      const a = await registryOf(command).get(name);
+      const a = await withRegistry(command, (r) => r.get(name));
       if (flags.json) return printJson(io, { ...a, retrainCommand: a.containsErasedData ? retrainCommand(a) : undefined });
       const lines = [
         `adapter "${a.name}" (${a.backend}, ${a.format}), created ${a.createdAt}`,
@@ -55,7 +55,7 @@ export function registerAdapters(program: Command, io: CliIo): void {
     .argument('<name>', 'adapter name')
     .option('--json', 'as JSON')
     .action(async (name: string, flags, command: Command) => {
-      const deleted = await registryOf(command).delete(name);
+      const deleted = await withRegistry(command, (r) => r.delete(name));
       if (!deleted) throw new TailorError('NOT_FOUND', `There is no adapter "${name}". List them with \`tailor adapters list\`.`);
       if (flags.json) return printJson(io, { deleted: name });
       io.stdout.write(`deleted adapter "${name}"\n`);

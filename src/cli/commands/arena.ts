@@ -102,7 +102,7 @@ export function registerArena(program: Command, io: CliIo): void {
           const arms = flags.arms ? parseArms(flags.arms, { defaultModel: flags.llm ?? config.llm, k: flags.k }) : [];
           const collections = (flags.collection as string[] | undefined) ?? ['default'];
           const run = await runArena({
-            home, store: tailor.store, retriever: tailor.retriever, embedder: tailor.embedder, fusion: config.fusion ? { ...config.fusion } : undefined, chunking: config.chunking,
+            home, stores: workspace.owner, store: tailor.store, retriever: tailor.retriever, embedder: tailor.embedder, fusion: config.fusion ? { ...config.fusion } : undefined, chunking: config.chunking,
             collections, arms, questionsFile: flags.questions ? resolve(io.cwd, flags.questions) : undefined, maxQuestions: flags.maxQuestions,
             protocol: flags.protocol as Protocol, testShare: flags.testShare, seed: flags.seed,
             train: flags.train, trainHyperparameters: hyperparameters, trainOnGenerated: flags.generated,

@@ -7,7 +7,6 @@ import { resolveCacheDir, resolveHome } from '../../workspace.js';
 import {
   assertDatasetFormat,
   buildFromCollection,
-  createDatasetStore,
   createGgufTokenCounter,
   describeDataset,
   exportDataset,
@@ -21,6 +20,8 @@ import {
   type TokenCounter,
 } from '../../finetune/index.js';
 import { nameFrom } from '../../finetune/names.js';
+import { finetuneStoresFor } from '../../finetune/stores.js';
+import { withFinetuneStores } from '../finetune-stores.js';
 import { globalFlags, loggerFor, printJson, progressFor, type CliIo } from '../context.js';
 import { decimalFlag, integerFlag } from '../numbers.js';
 
@@ -56,10 +57,10 @@ export function registerDataset(program: Command, io: CliIo): void {
     .option('--replace', 'replace an existing dataset')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, flags, command: Command) => {
-      const home = homeOf(command);
-      const result = await withTokenCounter(flags.tokenizer, (countTokens) =>
+      const result = await withFinetuneStores(io, command, (stores, home) => withTokenCounter(flags.tokenizer, (countTokens) =>
         importDataset({
           home,
+          stores,
           file: file.startsWith('/') ? file : `${io.cwd}/${file}`,
           format: assertDatasetFormat(flags.format),
           name: flags.name,
@@ -71,7 +72,7 @@ export function registerDataset(program: Command, io: CliIo): void {
           skipInvalid: flags.skipInvalid,
           mode: flags.replace ? 'replace' : flags.append ? 'append' : 'create',
         }),
-      );
+      ));
       if (flags.json) return printJson(io, result);
       const c = result.clean;
       io.stdout.write(`dataset "${result.manifest.name}": ${result.imported} example(s) imported from ${result.records} record(s); ${result.manifest.count} in total\n`);
@@ -129,6 +130,7 @@ export function registerDataset(program: Command, io: CliIo): void {
         const name = flags.name ?? nameFrom(`${flags.collection}-${flags.kind}`);
         const saved = await saveBuiltDataset({
           home,
+          stores: finetuneStoresFor(home, store),
           name,
           examples: built.examples,
           details: { collection: flags.collection, kind: flags.kind, generator: built.report.generator, chunks: built.report.chunks, documents: built.report.documents, seed: flags.seed },
@@ -157,7 +159,7 @@ export function registerDataset(program: Command, io: CliIo): void {
     .option('--json', 'print the report as JSON')
     .action(async (name: string, flags, command: Command) => {
       if (flags.by !== 'document') throw new TailorError('INVALID_ARGUMENT', `--by ${flags.by} is not supported: splits are made by source document (--by document) so no document leaks across them.`);
-      const { manifest, report } = await splitDataset({ home: homeOf(command), name, ratios: parseRatios(flags.ratios), seed: flags.seed });
+      const { manifest, report } = await withFinetuneStores(io, command, (stores, home) => splitDataset({ home, stores, name, ratios: parseRatios(flags.ratios), seed: flags.seed }));
       if (flags.json) return printJson(io, { manifest, report });
       io.stdout.write(`dataset "${manifest.name}" split by document (seed ${report.seed}, ${report.groups} document group(s)):\n`);
       for (const [split, s] of Object.entries(report.splits)) io.stdout.write(`  ${split.padEnd(10)} ${s.examples} example(s), ${s.documents} document(s)\n`);
@@ -173,13 +175,14 @@ export function registerDataset(program: Command, io: CliIo): void {
     .option('--json', 'print the result as JSON')
     .action(async (name: string, flags, command: Command) => {
       if (flags.split && !['train', 'validation', 'test'].includes(flags.split)) throw new TailorError('INVALID_ARGUMENT', `--split must be train, validation or test (got "${flags.split}").`);
-      const result = await exportDataset({
-        home: homeOf(command),
+      const result = await withFinetuneStores(io, command, (stores, home) => exportDataset({
+        home,
+        stores,
         name,
         format: assertDatasetFormat(flags.format),
         out: flags.out.startsWith('/') ? flags.out : `${io.cwd}/${flags.out}`,
         split: flags.split as SplitName | undefined,
-      });
+      }));
       if (flags.json) return printJson(io, result);
       io.stdout.write(`wrote ${result.count} example(s) to ${result.path}\n`);
       for (const w of result.warnings) io.stderr.write(`warning: ${w}\n`);
@@ -192,8 +195,7 @@ export function registerDataset(program: Command, io: CliIo): void {
     .option('--tokenizer <gguf>', 'count tokens with this GGUF model (default: an estimate)')
     .option('--json', 'as JSON')
     .action(async (name: string, flags, command: Command) => {
-      const home = homeOf(command);
-      const description = await withTokenCounter(flags.tokenizer, (countTokens) => describeDataset({ home, name, countTokens }));
+      const description = await withFinetuneStores(io, command, (stores, home) => withTokenCounter(flags.tokenizer, (countTokens) => describeDataset({ home, stores, name, countTokens })));
       if (flags.json) return printJson(io, description);
       io.stdout.write(formatDescription(description));
     });
@@ -203,7 +205,7 @@ export function registerDataset(program: Command, io: CliIo): void {
     .description('list datasets')
     .option('--json', 'as JSON')
     .action(async (flags, command: Command) => {
-      const manifests = await createDatasetStore(homeOf(command)).list();
+      const manifests = await withFinetuneStores(io, command, (stores) => stores.datasets.list());
       if (flags.json) return printJson(io, manifests);
       for (const m of manifests) io.stdout.write(`${m.name.padEnd(24)} ${String(m.count).padStart(7)} examples  ${m.documents} documents  updated ${m.updatedAt}\n`);
       io.stdout.write(`${manifests.length} dataset(s)\n`);
@@ -215,7 +217,7 @@ export function registerDataset(program: Command, io: CliIo): void {
     .argument('<name>', 'dataset name')
     .option('--json', 'as JSON')
     .action(async (name: string, flags, command: Command) => {
-      const deleted = await createDatasetStore(homeOf(command)).delete(name);
+      const deleted = await withFinetuneStores(io, command, (stores) => stores.datasets.delete(name));
       if (!deleted) throw new TailorError('NOT_FOUND', `There is no dataset "${name}".`);
       if (flags.json) return printJson(io, { deleted: name });
       io.stdout.write(`deleted dataset "${name}"\n`);

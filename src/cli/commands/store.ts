@@ -3,6 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { TailorError } from '../../core/errors.js';
 import { readConfig, writeConfig, DEFAULT_CONFIG } from '../../home/config.js';
 import { migrateStore } from '../../home/migrate.js';
+import { migrateFinetune } from '../../home/migrate-finetune.js';
+import { finetuneStoresFor } from '../../finetune/stores.js';
 import { createStoreFromSpec, describeStoreSpec, isPostgresSpec, resolveStoreSpec } from '../../home/store-spec.js';
 import { resolveHome } from '../../workspace.js';
 import { globalFlags, loggerFor, printJson, type CliIo } from '../context.js';
@@ -27,7 +29,7 @@ export function registerStore(program: Command, io: CliIo): void {
   const store = program.command('store').description('the store behind a home: where its documents, chunks and vectors live');
   store
     .command('migrate')
-    .description('copy this home\'s documents, chunks and vectors into another store, verify the counts, and switch the home to it')
+    .description('copy this home\'s documents, chunks, vectors, keys, datasets and adapters into another store, verify the counts, and switch the home to it')
     .requiredOption('--to <target>', 'postgres://user@host:5432/db[?schema=name], "sqlite" (this home\'s store.db), or another home directory')
     .option('--no-switch', 'copy and verify only; the home keeps using its current store')
     .option('--batch <n>', 'documents per transaction', (v) => Number(v), 200)
@@ -61,6 +63,8 @@ export function registerStore(program: Command, io: CliIo): void {
           if (!global.quiet && !flags.json) io.stderr.write('\n');
           // Keys follow the store: a PostgreSQL home keeps them in its database (shared by replicas), an embedded one in keys.json.
           const keys = await copyKeys({ from, fromHome: home, to, toHome });
+          // Datasets and adapters (lineage, erasure flags, adapter files) follow the store the same way.
+          const finetune = await migrateFinetune(finetuneStoresFor(home, from), finetuneStoresFor(toHome, to));
           const switched = flags.switch && !toIsDir;
           if (switched) {
             const saved = await readConfig(home);
@@ -73,15 +77,17 @@ export function registerStore(program: Command, io: CliIo): void {
             chunks: result.chunks,
             vectors: result.vectors,
             keys,
+            datasets: finetune.datasets,
+            adapters: finetune.adapters,
             verified: true,
             switched,
-            stayOnDisk: ['datasets', 'adapters', 'uploads', 'traces'].map((name) => `${home}/${name}`),
+            stayOnDisk: ['uploads', 'traces'].map((name) => `${home}/${name}`),
           };
           if (flags.json) return printJson(io, summary);
           io.stdout.write(
-            `copied ${result.documents} documents, ${result.chunks} chunks, ${result.vectors} vectors${keys.copied > 0 ? ` and ${keys.copied} API keys` : ''} from ${summary.from} to ${summary.to}; counts verified\n` +
+            `copied ${result.documents} documents, ${result.chunks} chunks, ${result.vectors} vectors${keys.copied > 0 ? `, ${keys.copied} API keys` : ''}, ${finetune.datasets.total} datasets and ${finetune.adapters.total} adapters from ${summary.from} to ${summary.to}; counts verified\n` +
               (switched ? `this home now uses ${summary.to} (the old store is left as it was; delete it when you no longer need it)\n` : '') +
-              `datasets, adapters, uploads and traces stay in ${home}\n`,
+              `uploads and traces stay in ${home}\n`,
           );
         } finally {
           await to.close();

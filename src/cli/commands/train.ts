@@ -3,9 +3,9 @@ import { isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
 import { TailorError } from '../../core/errors.js';
 import { assertDatasetFormat, TRAIN_BACKENDS, trainAdapter, type TrainBackend, type TrainHyperparameters, type TrainOptions } from '../../finetune/index.js';
-import { resolveHome } from '../../workspace.js';
 import { globalFlags, loggerFor, printJson, progressFor, type CliIo } from '../context.js';
 import { decimalFlag, integerFlag } from '../numbers.js';
+import { withFinetuneStores } from '../finetune-stores.js';
 
 const TARGETS = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
 
@@ -75,8 +75,9 @@ export function registerTrain(program: Command, io: CliIo): void {
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
       try {
-        const { adapter, result, warnings } = await trainAdapter({
-          home: resolveHome(all.home, io.env, io.cwd),
+        const { adapter, result, warnings } = await withFinetuneStores(io, command, (stores, home) => trainAdapter({
+          home,
+          stores,
           base: inCwd(io.cwd, flags.base),
           dataset: inCwd(io.cwd, flags.dataset),
           datasetFormat: flags.format ? assertDatasetFormat(flags.format) : undefined,
@@ -93,7 +94,7 @@ export function registerTrain(program: Command, io: CliIo): void {
             const eta = Number.isFinite(e.etaSeconds) ? `ETA ${Math.round(e.etaSeconds)}s` : '';
             progress.listener({ phase: 'train', done: e.step, total: e.totalSteps, item: `epoch ${e.epoch} loss ${e.loss.toFixed(4)} ${Math.round(e.tokensPerSecond)} tok/s ${eta}` });
           },
-        });
+        }));
         progress.stop();
         const extra = result.extra ?? {};
         if (flags.json) {

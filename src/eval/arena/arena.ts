@@ -20,12 +20,14 @@ import { renderArenaReport } from './report.js';
 import { createArmRunner, defaultDomainPrompt, type ArmRunner } from './run-arm.js';
 import { appendCheckpoint, arenaRunDir, newRunId, readCheckpoint, readState, saveRun, writeState } from './run-store.js';
 import { scoreAnswer, type Span } from './scoring.js';
-import { createAdapterRegistry } from '../../finetune/registry.js';
 import { trainArmAdapters, type ArenaTraining } from './train-arms.js';
 import type { ArenaQuestion, ArenaRun, ArmResult, ArmSpec, PerQuestion, Protocol } from './types.js';
+import { storesOf, type FinetuneStores } from '../../finetune/stores.js';
 
 export interface RunArenaOptions {
   home: string;
+  /** Where adapters and datasets are kept (an opened Home); default: the files of `home`. */
+  stores?: FinetuneStores;
   store: Store;
   retriever: Retriever;
   embedder?: Embedder;
@@ -134,7 +136,7 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
     if (state.train && state.arms.some((a) => NEEDS_ADAPTER[a.kind] && !a.adapter)) {
       // Adapters this run already registered are reused, so a resumed run only trains what is missing.
       const { arms, training } = await trainArmAdapters({
-        home: options.home, runId: id, store: options.store, collections, arms: state.arms, questions: state.questions, documents,
+        home: options.home, stores: options.stores, runId: id, store: options.store, collections, arms: state.arms, questions: state.questions, documents,
         trainDocumentIds: trainingDocumentIds(state.questions, state.protocol, documents), cwd,
         generatedQuestions: state.train.generated, hyperparameters: state.train.hyperparameters,
         logger, onProgress: options.onProgress, abortSignal: options.abortSignal,
@@ -145,7 +147,7 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
     const run = state;
     const training = new Map(run.training);
     const runnerOptions = {
-      home: options.home, env, cacheDir: options.cacheDir ?? join(options.home, 'cache'), cwd, llamaRuntime, fetch: options.fetch, logger,
+      home: options.home, stores: options.stores, env, cacheDir: options.cacheDir ?? join(options.home, 'cache'), cwd, llamaRuntime, fetch: options.fetch, logger,
       domainPrompt: options.domainPrompt ?? defaultDomainPrompt(run.collections), maxTokens: options.maxTokens ?? 48, minSupport: options.minSupport,
     };
     for (const arm of run.arms) runners.push(await createArmRunner(arm, runnerOptions));
@@ -186,7 +188,7 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
     let result = await finish('complete');
     if (run.freshness && run.freshness > 0) {
       const freshness = await runFreshnessProbe({
-        dir: join(dir, 'freshness'), facts: run.freshness, questions: run.questions, documents, runners, training: await withNamedAdapters(options.home, run.arms, training),
+        dir: join(dir, 'freshness'), facts: run.freshness, questions: run.questions, documents, runners, training: await withNamedAdapters(storesOf(options), run.arms, training),
         embedder: options.embedder, fusion: options.fusion, chunking: options.chunking, logger, onProgress: options.onProgress, abortSignal: options.abortSignal,
       });
       result = { ...result, freshness };
@@ -209,11 +211,11 @@ export async function runArena(options: RunArenaOptions): Promise<ArenaRun> {
 }
 
 /** Adapters named by the user (not trained in the run) still tell their training speed, for the retrain estimate. */
-async function withNamedAdapters(home: string, arms: ArmSpec[], training: Map<string, ArenaTraining>): Promise<Map<string, ArenaTraining>> {
+async function withNamedAdapters(stores: FinetuneStores, arms: ArmSpec[], training: Map<string, ArenaTraining>): Promise<Map<string, ArenaTraining>> {
   const out = new Map(training);
   for (const arm of arms) {
     if (!arm.adapter || out.has(arm.adapter)) continue;
-    const manifest = await createAdapterRegistry(home).find(arm.adapter);
+    const manifest = await stores.adapters.find(arm.adapter);
     const seconds = manifest?.metrics.seconds ?? 0;
     const tokens = manifest?.metrics.tokens ?? 0;
     if (seconds > 0) out.set(arm.adapter, { adapter: arm.adapter, seconds, tokens, examples: manifest!.dataset.exampleIds.length, tokensPerSecond: tokens / seconds });

@@ -13,6 +13,7 @@ import type { Retriever } from '../../retrieval/retriever.js';
 import { RETRIEVES } from './arms.js';
 import { looksLikeRefusal } from './scoring.js';
 import type { ArmSpec } from './types.js';
+import { storesOf, type FinetuneStores } from '../../finetune/stores.js';
 
 /** What one arm said to one question, before scoring. */
 export interface RawAnswer {
@@ -34,6 +35,8 @@ export interface ArmRunner {
 
 export interface ArmRunnerOptions {
   home: string;
+  /** Where adapters and datasets are kept (an opened Home); default: the files of `home`. */
+  stores?: FinetuneStores;
   env: Record<string, string | undefined>;
   cacheDir: string;
   cwd: string;
@@ -65,7 +68,7 @@ export async function createArmRunner(spec: ArmSpec, options: ArmRunnerOptions):
   let adapterPath: string | undefined;
   if (spec.adapter) {
     try {
-      adapterPath = (await resolveAdapterForUse(options.home, spec.adapter)).path;
+      adapterPath = (await resolveAdapterForUse(storesOf(options).adapters, spec.adapter)).path;
     } catch (cause) {
       const why = isTailorError(cause) && cause.code === 'NOT_FOUND' ? `there is no adapter "${spec.adapter}" in ${options.home}` : (cause as Error).message;
       throw new TailorError(isTailorError(cause) ? cause.code : 'NOT_FOUND', `Arm "${spec.name}": ${why}. Train one with --train (the arena trains ft/raft adapters itself) or \`tailor train\`, or list them with \`tailor adapters list\`.`, { cause, details: { arm: spec.name, adapter: spec.adapter } });

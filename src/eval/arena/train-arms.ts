@@ -9,11 +9,11 @@ import { qaExample } from '../../finetune/build/examples.js';
 import { offlineQuestions } from '../../finetune/build/offline-questions.js';
 import type { GeneratedQuestion, SourceChunk } from '../../finetune/build/questions.js';
 import { buildRaftExamples } from '../../finetune/build/raft.js';
-import { createAdapterRegistry } from '../../finetune/registry.js';
 import { trainAdapter, type TrainHyperparameters } from '../../finetune/train.js';
 import { parseChatSpec } from '../../providers/spec.js';
 import { documentOf, type StoredDocument } from './protocols.js';
 import type { ArenaQuestion, ArmSpec } from './types.js';
+import { storesOf, type FinetuneStores } from '../../finetune/stores.js';
 
 export interface ArenaTraining {
   adapter: string;
@@ -26,6 +26,8 @@ export interface ArenaTraining {
 
 export interface TrainArmsOptions {
   home: string;
+  /** Where adapters and datasets are kept (an opened Home); default: the files of `home`. */
+  stores?: FinetuneStores;
   runId: string;
   store: Store;
   collections: string[];
@@ -73,7 +75,7 @@ export async function trainArmAdapters(options: TrainArmsOptions): Promise<{ arm
   if (questions.length === 0) {
     throw new TailorError('INVALID_ARGUMENT', 'There is nothing to train on: no training question has a stored document and the offline generator found no sentence to ask about. Add questions with "split": "train", or use the knowledge-injection protocol.');
   }
-  const registry = createAdapterRegistry(options.home);
+  const registry = storesOf(options).adapters;
   const training = new Map<string, ArenaTraining>();
   const arms: ArmSpec[] = [];
   const byKey = new Map<string, string>();
@@ -99,9 +101,10 @@ export async function trainArmAdapters(options: TrainArmsOptions): Promise<{ arm
     const existing = await registry.find(adapter);
     if (!existing) {
       const examples = kind === 'qa' ? questions.map((q) => qaExample(q)) : buildRaftExamples(questions, chunks, { distractors: 2, seed: 42 }).examples;
-      await saveBuiltDataset({ home: options.home, name: adapter, examples, details: { arena: options.runId, kind }, mode: 'replace', dedupe: false });
+      await saveBuiltDataset({ home: options.home, stores: options.stores, name: adapter, examples, details: { arena: options.runId, kind }, mode: 'replace', dedupe: false });
       await trainAdapter({
         home: options.home,
+        stores: options.stores,
         base,
         dataset: adapter,
         name: adapter,

@@ -8,11 +8,14 @@ import { cleanExamples, type CleanReport } from './clean.js';
 import { parseDataset, serializeDataset } from './formats.js';
 import type { CsvColumns } from './parse-csv.js';
 import { splitByDocument, type SplitReport } from './split.js';
-import { createDatasetStore, type DatasetManifest } from './store.js';
+import type { DatasetManifest, DatasetStore } from './store.js';
+import { storesOf, type FinetuneStores } from '../stores.js';
 import { approximateTokenCounter, exampleTokens } from './tokens.js';
 
 export interface ImportDatasetOptions {
   home: string;
+  /** Where datasets are kept (an opened Home); default: the files of `home`. */
+  stores?: FinetuneStores;
   file: string;
   format: DatasetFormat;
   name?: string;
@@ -63,29 +66,32 @@ export async function importDataset(options: ImportDatasetOptions): Promise<Impo
     throw new TailorError('DATASET_INVALID', `${path} has no valid ${options.format} records.`, { details: { path, issues: parsed.issues } });
   }
   const name = options.name ?? nameFrom(basename(path));
-  const store = createDatasetStore(options.home);
+  const store = storesOf(options).datasets;
   const existing = await existingExamples(store, name, options.mode ?? 'create');
   const collection = options.collection;
   const incoming = collection ? parsed.examples.map((e) => ({ ...e, provenance: { ...e.provenance, collection } })) : parsed.examples;
-  const cleaned = cleanExamples([...existing, ...incoming], { dedupe: options.dedupe, redact: options.redact });
+  const cleaned = cleanExamples([...existing.examples, ...incoming], { dedupe: options.dedupe, redact: options.redact });
   const manifest = await store.save(name, cleaned.examples, {
     operation: 'import',
     details: { file: path, format: options.format, records: parsed.records, invalid: parsed.issues.length, exactDuplicates: cleaned.report.exactDuplicates, nearDuplicates: cleaned.report.nearDuplicates.length, redactions: cleaned.report.redactions },
-  });
-  return { manifest, records: parsed.records, imported: cleaned.examples.length - existing.length, issues: parsed.issues, clean: cleaned.report };
+  }, { ifHash: existing.ifHash });
+  return { manifest, records: parsed.records, imported: cleaned.examples.length - existing.examples.length, issues: parsed.issues, clean: cleaned.report };
 }
 
-async function existingExamples(store: ReturnType<typeof createDatasetStore>, name: string, mode: 'create' | 'append' | 'replace'): Promise<DatasetExample[]> {
-  if (!(await store.exists(name))) return [];
+async function existingExamples(store: DatasetStore, name: string, mode: 'create' | 'append' | 'replace'): Promise<{ examples: DatasetExample[]; ifHash?: string }> {
+  if (!(await store.exists(name))) return { examples: [] };
   if (mode === 'create') {
     throw new TailorError('INVALID_ARGUMENT', `A dataset named "${name}" exists already. Choose another --name, or pass --append or --replace.`, { details: { dataset: name } });
   }
-  return mode === 'append' ? (await store.load(name)).examples : [];
+  if (mode !== 'append') return { examples: [] };
+  const { examples, manifest } = await store.load(name);
+  return { examples, ifHash: manifest.hash };
 }
 
 /** Saves built examples (from `buildFromCollection`) as a dataset, after redaction and de-duplication. */
 export async function saveBuiltDataset(options: {
   home: string;
+  stores?: FinetuneStores;
   name: string;
   examples: DatasetExample[];
   details: Record<string, unknown>;
@@ -93,28 +99,28 @@ export async function saveBuiltDataset(options: {
   dedupe?: boolean;
   mode?: 'create' | 'append' | 'replace';
 }): Promise<{ manifest: DatasetManifest; clean: CleanReport }> {
-  const store = createDatasetStore(options.home);
+  const store = storesOf(options).datasets;
   const existing = await existingExamples(store, options.name, options.mode ?? 'create');
-  const cleaned = cleanExamples([...existing, ...options.examples], { dedupe: options.dedupe, redact: options.redact });
+  const cleaned = cleanExamples([...existing.examples, ...options.examples], { dedupe: options.dedupe, redact: options.redact });
   const manifest = await store.save(options.name, cleaned.examples, {
     operation: 'build',
     details: { ...options.details, exactDuplicates: cleaned.report.exactDuplicates, nearDuplicates: cleaned.report.nearDuplicates.length, redactions: cleaned.report.redactions },
-  });
+  }, { ifHash: existing.ifHash });
   return { manifest, clean: cleaned.report };
 }
 
 /** Assigns train/validation/test by source document and stores the assignment. */
-export async function splitDataset(options: { home: string; name: string; ratios?: [number, number, number]; seed?: number }): Promise<{ manifest: DatasetManifest; report: SplitReport }> {
-  const store = createDatasetStore(options.home);
-  const { examples } = await store.load(options.name);
+export async function splitDataset(options: { home: string; stores?: FinetuneStores; name: string; ratios?: [number, number, number]; seed?: number }): Promise<{ manifest: DatasetManifest; report: SplitReport }> {
+  const store = storesOf(options).datasets;
+  const { examples, manifest: loaded } = await store.load(options.name);
   const { examples: split, report } = splitByDocument(examples, { ratios: options.ratios, seed: options.seed });
-  const manifest = await store.save(options.name, split, { operation: 'split', details: { by: 'document', ratios: report.ratios, seed: report.seed, groups: report.groups } });
+  const manifest = await store.save(options.name, split, { operation: 'split', details: { by: 'document', ratios: report.ratios, seed: report.seed, groups: report.groups } }, { ifHash: loaded.hash });
   return { manifest, report };
 }
 
 /** Writes a stored dataset (or one split of it) to a file in a supported format. */
-export async function exportDataset(options: { home: string; name: string; format: DatasetFormat; out: string; split?: SplitName }): Promise<{ path: string; count: number; warnings: string[] }> {
-  const { examples } = await createDatasetStore(options.home).load(options.name);
+export async function exportDataset(options: { home: string; stores?: FinetuneStores; name: string; format: DatasetFormat; out: string; split?: SplitName }): Promise<{ path: string; count: number; warnings: string[] }> {
+  const { examples } = await storesOf(options).datasets.load(options.name);
   const chosen = options.split ? examples.filter((e) => e.split === options.split) : examples;
   const { text, warnings } = serializeDataset(chosen, options.format);
   const path = resolve(options.out);
@@ -141,8 +147,8 @@ export interface DatasetDescription {
 }
 
 /** Counts, token lengths and sources of a stored dataset (`tailor dataset show`). */
-export async function describeDataset(options: { home: string; name: string; countTokens?: TokenCounter }): Promise<DatasetDescription> {
-  const { manifest, examples } = await createDatasetStore(options.home).load(options.name);
+export async function describeDataset(options: { home: string; stores?: FinetuneStores; name: string; countTokens?: TokenCounter }): Promise<DatasetDescription> {
+  const { manifest, examples } = await storesOf(options).datasets.load(options.name);
   const count = options.countTokens ?? approximateTokenCounter;
   const lengths = examples.map((e) => exampleTokens(e.messages, count)).sort((a, b) => a - b);
   const kinds: Record<string, number> = {};

@@ -46,9 +46,62 @@ export interface DatasetStore {
   list(): Promise<DatasetManifest[]>;
   exists(name: string): Promise<boolean>;
   load(name: string): Promise<StoredDataset>;
-  /** Replaces the dataset's examples atomically; history grows by `entry`. */
-  save(name: string, examples: DatasetExample[], entry: Omit<DatasetHistoryEntry, 'at'>): Promise<DatasetManifest>;
+  /**
+   * Replaces the dataset's examples atomically; history grows by `entry`. With `ifHash` (the hash
+   * the caller loaded), a dataset changed meanwhile is refused with CONFLICT, not overwritten.
+   */
+  save(name: string, examples: DatasetExample[], entry: Omit<DatasetHistoryEntry, 'at'>, options?: SaveOptions): Promise<DatasetManifest>;
+  /** Stores a dataset exactly as given, manifest and history included (`tailor store migrate`); the hash is checked. */
+  restore(stored: StoredDataset): Promise<void>;
   delete(name: string): Promise<boolean>;
+}
+
+export interface SaveOptions {
+  ifHash?: string;
+}
+
+export function assertUnchanged(name: string, current: DatasetManifest | undefined, options: SaveOptions | undefined): void {
+  if (options?.ifHash === undefined || current?.hash === options.ifHash) return;
+  throw new TailorError('CONFLICT', `Dataset "${name}" changed while this edit was being made (another process or replica saved it); nothing was written. Run the command again.`, {
+    details: { dataset: name },
+  });
+}
+
+/** The examples as stored: one JSON line each. */
+export function examplesText(examples: DatasetExample[]): string {
+  return examples.map((e) => JSON.stringify(e)).join('\n') + (examples.length > 0 ? '\n' : '');
+}
+
+export function parseExamplesText(text: string): DatasetExample[] {
+  return text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as DatasetExample);
+}
+
+/** The manifest after a save: counts recomputed, history grown by `entry`. */
+export function nextManifest(name: string, previous: DatasetManifest | undefined, examples: DatasetExample[], text: string, entry: Omit<DatasetHistoryEntry, 'at'>): DatasetManifest {
+  const hash = sha256Hex(text);
+  const now = new Date().toISOString();
+  return {
+    name,
+    manifestVersion: 1,
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+    examplesFile: `examples.${hash.slice(0, 16)}.jsonl`,
+    hash,
+    count: examples.length,
+    splits: countSplits(examples),
+    documents: new Set(examples.flatMap((e) => e.provenance.documentIds)).size,
+    sources: summariseSources(examples),
+    history: [...(previous?.history ?? []), { at: now, ...entry }],
+  };
+}
+
+/** Refuses a restored dataset whose examples do not hash to its manifest's hash. */
+export function assertRestorable(stored: StoredDataset): string {
+  const text = examplesText(stored.examples);
+  if (sha256Hex(text) !== stored.manifest.hash) {
+    throw new TailorError('STORE_CORRUPT', `Dataset "${stored.manifest.name}" does not match its manifest hash, so it is not copied: rebuild it in the source home first.`);
+  }
+  return text;
 }
 
 /** Datasets live in `<home>/datasets/<name>/`: a manifest plus one JSONL examples file. */
@@ -67,6 +120,17 @@ export function createDatasetStore(home: string): DatasetStore {
       return JSON.parse(text) as DatasetManifest;
     } catch (cause) {
       throw new TailorError('STORE_CORRUPT', `The manifest of dataset "${name}" (${join(datasetDir(name), 'manifest.json')}) is not valid JSON. Delete the dataset and import it again.`, { cause });
+    }
+  }
+
+  async function writeDataset(manifest: DatasetManifest, text: string): Promise<void> {
+    const target = datasetDir(manifest.name);
+    await mkdir(target, { recursive: true });
+    await writeFileAtomic(join(target, manifest.examplesFile), text);
+    await writeFileAtomic(join(target, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    // Only after the manifest points at the new file may older ones go.
+    for (const file of await readdir(target)) {
+      if (file !== manifest.examplesFile && /^examples\.[0-9a-f]+\.jsonl$/.test(file)) await rm(join(target, file), { force: true });
     }
   }
 
@@ -95,37 +159,18 @@ export function createDatasetStore(home: string): DatasetStore {
       if (sha256Hex(text) !== manifest.hash) {
         throw new TailorError('STORE_CORRUPT', `The examples file of dataset "${name}" (${path}) does not match its manifest hash: it was edited or damaged. Delete the dataset and rebuild it.`);
       }
-      const examples = text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as DatasetExample);
-      return { manifest, examples };
+      return { manifest, examples: parseExamplesText(text) };
     },
-    async save(name, examples, entry) {
-      const target = datasetDir(name);
-      await mkdir(target, { recursive: true });
+    async save(name, examples, entry, options) {
+      const text = examplesText(examples);
       const previous = await readManifest(name);
-      const text = examples.map((e) => JSON.stringify(e)).join('\n') + (examples.length > 0 ? '\n' : '');
-      const hash = sha256Hex(text);
-      const examplesFile = `examples.${hash.slice(0, 16)}.jsonl`;
-      await writeFileAtomic(join(target, examplesFile), text);
-      const now = new Date().toISOString();
-      const manifest: DatasetManifest = {
-        name,
-        manifestVersion: 1,
-        createdAt: previous?.createdAt ?? now,
-        updatedAt: now,
-        examplesFile,
-        hash,
-        count: examples.length,
-        splits: countSplits(examples),
-        documents: new Set(examples.flatMap((e) => e.provenance.documentIds)).size,
-        sources: summariseSources(examples),
-        history: [...(previous?.history ?? []), { at: now, ...entry }],
-      };
-      await writeFileAtomic(join(target, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-      // Only after the manifest points at the new file may older ones go.
-      for (const file of await readdir(target)) {
-        if (file !== examplesFile && /^examples\.[0-9a-f]+\.jsonl$/.test(file)) await rm(join(target, file), { force: true });
-      }
+      assertUnchanged(name, previous, options);
+      const manifest = nextManifest(name, previous, examples, text, entry);
+      await writeDataset(manifest, text);
       return manifest;
+    },
+    async restore(stored) {
+      await writeDataset(stored.manifest, assertRestorable(stored));
     },
     async delete(name) {
       const existed = (await readManifest(name)) !== undefined;

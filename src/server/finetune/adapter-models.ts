@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TailorError } from '../../core/errors.js';
-import { createDatasetStore } from '../../finetune/datasets/store.js';
-import { assertAdapterUsable, createAdapterRegistry, type AdapterManifest } from '../../finetune/registry.js';
+import { assertAdapterUsable, type AdapterManifest } from '../../finetune/registry.js';
+import type { FinetuneStores } from '../../finetune/stores.js';
 import { createChatModelFromSpec } from '../../providers/spec.js';
 import type { ChatModel } from '../../providers/types.js';
 import type { ServerDeps } from '../context.js';
@@ -20,9 +20,9 @@ export function splitAdapterModel(model: string): { model: string; adapter?: str
 }
 
 /** Registered GGUF LoRA adapters a key may see (listed by /v1/models). */
-export async function visibleAdapters(home: string, principal: Principal): Promise<AdapterManifest[]> {
-  const datasets = new Map((await createDatasetStore(home).list()).map((m) => [m.name, m]));
-  return (await createAdapterRegistry(home).list()).filter((a) => a.format === 'gguf-lora' && mayRead(principal, adapterScope(a, datasets)));
+export async function visibleAdapters(stores: FinetuneStores, principal: Principal): Promise<AdapterManifest[]> {
+  const datasets = new Map((await stores.datasets.list()).map((m) => [m.name, m]));
+  return (await stores.adapters.list()).filter((a) => a.format === 'gguf-lora' && mayRead(principal, adapterScope(a, datasets)));
 }
 
 export interface AdapterModels {
@@ -32,7 +32,7 @@ export interface AdapterModels {
 }
 
 /** Loads each adapter's model once and keeps the last few (a GGUF model costs seconds to load). */
-export function createAdapterModels(deps: Pick<ServerDeps, 'home' | 'logger' | 'env'>, keep = 2): AdapterModels {
+export function createAdapterModels(deps: Pick<ServerDeps, 'home' | 'owner' | 'logger' | 'env'>, keep = 2): AdapterModels {
   const loaded = new Map<string, Promise<ChatModel>>();
   const missing = (name: string) => new TailorError('NOT_FOUND', `The model "adapter:${name}" does not exist or your key has no access to it; GET /v1/models lists yours.`, { details: { param: 'model' } });
   const dispose = async (model: Promise<ChatModel>) => {
@@ -40,8 +40,10 @@ export function createAdapterModels(deps: Pick<ServerDeps, 'home' | 'logger' | '
   };
   return {
     async get(principal, name) {
-      const adapter = (await visibleAdapters(deps.home, principal)).find((a) => a.name === name);
-      if (!adapter) throw missing(name);
+      const listed = (await visibleAdapters(deps.owner, principal)).find((a) => a.name === name);
+      if (!listed) throw missing(name);
+      // get() brings the adapter's file to this machine when it was trained through another replica.
+      const adapter = await deps.owner.adapters.get(name);
       assertAdapterUsable(adapter);
       if (!existsSync(adapter.baseModel.ref)) throw new TailorError('NOT_FOUND', `The base model of adapter "${name}" (${adapter.baseModel.ref}) is gone from this machine.`, { details: { param: 'model' } });
       const key = `${name}\u0000${adapter.createdAt}`;

@@ -45,7 +45,7 @@ export function arenaRunner(deps: Pick<ServerDeps, 'home' | 'tailor' | 'owner' |
     const started = existsSync(arenaRunDir(deps.home, p.runId));
     const config = deps.owner.config;
     const result = await runArena({
-      home: deps.home, store: deps.tailor.store, retriever: deps.tailor.retriever, embedder: deps.tailor.embedder,
+      home: deps.home, stores: deps.owner, store: deps.tailor.store, retriever: deps.tailor.retriever, embedder: deps.tailor.embedder,
       fusion: config.fusion ? { ...config.fusion } : undefined, chunking: config.chunking,
       collections: p.collections, arms: p.arms, protocol: p.protocol, maxQuestions: p.maxQuestions, testShare: p.testShare, seed: p.seed,
       train: p.train, trainHyperparameters: { ...(p.epochs ? { epochs: p.epochs } : {}), ...(p.rank ? { rank: p.rank } : {}) },

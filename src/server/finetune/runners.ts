@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { isTailorError, toTailorError } from '../../core/errors.js';
 import { buildFromCollection } from '../../finetune/build/from-collection.js';
 import { saveBuiltDataset } from '../../finetune/datasets/api.js';
-import { createAdapterRegistry } from '../../finetune/registry.js';
 import { trainAdapter, type TrainBackend, type TrainHyperparameters } from '../../finetune/train.js';
 import type { JobResult, JobRun, JobSpec } from '../jobs.js';
 import type { ServerDeps } from '../context.js';
@@ -19,7 +18,7 @@ export interface BuildParams {
 }
 
 /** Builds a dataset from a collection's chunks (reads the store, so it runs in the writer line). */
-export function datasetBuildRunner(deps: Pick<ServerDeps, 'tailor' | 'home' | 'logger'>) {
+export function datasetBuildRunner(deps: Pick<ServerDeps, 'tailor' | 'home' | 'owner' | 'logger'>) {
   return async (spec: JobSpec, run: JobRun): Promise<JobResult> => {
     const p = spec.params as unknown as BuildParams;
     const built = await buildFromCollection({
@@ -28,7 +27,7 @@ export function datasetBuildRunner(deps: Pick<ServerDeps, 'tailor' | 'home' | 'l
       onProgress: (e) => run.progress(e.done, e.total ?? e.done),
     });
     const saved = await saveBuiltDataset({
-      home: deps.home, name: p.name, examples: built.examples, mode: p.mode,
+      home: deps.home, stores: deps.owner, name: p.name, examples: built.examples, mode: p.mode,
       details: { collection: spec.collection, kind: p.kind, generator: built.report.generator, chunks: built.report.chunks, documents: built.report.documents, seed: p.seed ?? 42 },
     });
     return { result: { dataset: saved.manifest.name, manifest: saved.manifest, build: built.report } };
@@ -71,12 +70,12 @@ export function latestCheckpoint(adapterDir: string): { dir: string; step: numbe
  * the run's file. A run the server stopped (or that died with it) continues from its newest
  * checkpoint at the next start; one that cannot is marked interrupted.
  */
-export function trainRunner(deps: Pick<ServerDeps, 'home' | 'logger' | 'trainingRuns' | 'env'>) {
+export function trainRunner(deps: Pick<ServerDeps, 'home' | 'owner' | 'logger' | 'trainingRuns' | 'env'>) {
   return async (spec: JobSpec, run: JobRun): Promise<JobResult> => {
     const p = spec.params as unknown as TrainParams;
     const runs = deps.trainingRuns;
     const record = runs.get(run.id);
-    const adapterDir = createAdapterRegistry(deps.home).adapterDir(p.adapter);
+    const adapterDir = deps.owner.adapters.adapterDir(p.adapter);
     let resumeFrom: string | undefined;
     let resume = false;
     if (record && (record.steps.length > 0 || record.status === 'running')) {
@@ -101,7 +100,7 @@ export function trainRunner(deps: Pick<ServerDeps, 'home' | 'logger' | 'training
     }
     try {
       const trained = await trainAdapter({
-        home: deps.home, base: p.base, dataset: p.dataset, backend: p.backend, name: p.adapter, hyperparameters: p.hyperparameters,
+        home: deps.home, stores: deps.owner, base: p.base, dataset: p.dataset, backend: p.backend, name: p.adapter, hyperparameters: p.hyperparameters,
         resumeFrom, resume, env: deps.env, logger: deps.logger, abortSignal: run.signal,
         onProgress: (e) => {
           runs.step(run.id, { step: e.step, epoch: e.epoch, loss: e.loss }, e.totalSteps, e.etaSeconds);

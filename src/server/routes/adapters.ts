@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { TailorError } from '../../core/errors.js';
-import { createDatasetStore, type DatasetManifest } from '../../finetune/datasets/store.js';
-import { createAdapterRegistry, type AdapterManifest } from '../../finetune/registry.js';
+import type { DatasetManifest } from '../../finetune/datasets/store.js';
+import type { AdapterManifest } from '../../finetune/registry.js';
 import { retrainCommand } from '../../finetune/lineage.js';
 import { assertName } from '../../finetune/names.js';
 import { principalOf, type AppEnv, type ServerDeps } from '../context.js';
@@ -26,8 +26,8 @@ export function adapterSummary(a: AdapterManifest, scope: string[]) {
 /** /api/adapters: list, show (with lineage to documents and the erased-data flag), delete. */
 export function adapterRoutes(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const registry = createAdapterRegistry(deps.home);
-  const datasets = createDatasetStore(deps.home);
+  const registry = deps.owner.adapters;
+  const datasets = deps.owner.datasets;
   const datasetMap = async () => new Map<string, DatasetManifest>((await datasets.list()).map((m) => [m.name, m]));
 
   async function visible(principal: Principal, name: string): Promise<{ adapter: AdapterManifest; scope: string[]; dataset?: DatasetManifest }> {

@@ -21,7 +21,7 @@ export function arenaRunRoutes(deps: ServerDeps): Hono<AppEnv> {
     for (const name of body.collections) requireWrite(principal, name);
     const arms = parseHttpArms(body.arms, body.k, deps.home, deps.baseModels);
     // An arm may only use an adapter the key can see: its answers end up in the run's report.
-    const adapters = new Set((await visibleAdapters(deps.home, principal)).map((a) => a.name));
+    const adapters = new Set((await visibleAdapters(deps.owner, principal)).map((a) => a.name));
     for (const arm of arms) {
       if (arm.adapter && !adapters.has(arm.adapter)) throw new TailorError('NOT_FOUND', `Arm "${arm.name}": no adapter "${arm.adapter}" (or your key has no access to it); GET /api/adapters lists yours.`, { details: { arm: arm.name } });
     }

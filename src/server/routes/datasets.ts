@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { TailorError } from '../../core/errors.js';
 import { assertName, nameFrom } from '../../finetune/names.js';
-import { createDatasetStore, type DatasetManifest } from '../../finetune/datasets/store.js';
+import type { DatasetManifest } from '../../finetune/datasets/store.js';
 import { importDataset, splitDataset, describeDataset } from '../../finetune/datasets/api.js';
 import { parseDataset, serializeDataset } from '../../finetune/datasets/formats.js';
 import { parseCsvColumns } from '../../finetune/datasets/parse-csv.js';
@@ -27,7 +27,7 @@ export function datasetSummary(m: DatasetManifest) {
 /** /api/datasets: list, build from a collection (a job), upload, validate, preview, split, export, delete. */
 export function datasetRoutes(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const store = createDatasetStore(deps.home);
+  const store = deps.owner.datasets;
 
   /** The manifest when the key may see it; otherwise the same 404 as a dataset that does not exist. */
   async function visible(principal: Principal, name: string): Promise<DatasetManifest> {
@@ -90,7 +90,7 @@ export function datasetRoutes(deps: ServerDeps): Hono<AppEnv> {
     }
     const result = await deps.jobs.exclusive(() =>
       importDataset({
-        home: deps.home, file: safeFileName(fileName), text, format: fields.format, name, collection,
+        home: deps.home, stores: deps.owner, file: safeFileName(fileName), text, format: fields.format, name, collection,
         columns: fields.columns ? parseCsvColumns(fields.columns) : undefined, skipInvalid: fields.skipInvalid === 'true', mode: fields.mode,
       }),
     );
@@ -99,7 +99,7 @@ export function datasetRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   app.get('/:name', async (c) => {
     const manifest = await visible(principalOf(c), param(c));
-    const description = await describeDataset({ home: deps.home, name: manifest.name });
+    const description = await describeDataset({ home: deps.home, stores: deps.owner, name: manifest.name });
     return c.json({ ...datasetSummary(manifest), tokens: description.tokens, tokenizer: description.tokenizer, kinds: description.kinds, ...(description.raft ? { raft: description.raft } : {}) });
   });
 
@@ -120,7 +120,7 @@ export function datasetRoutes(deps: ServerDeps): Hono<AppEnv> {
     requireChange(principal, datasetScope(manifest), () => missing(manifest.name));
     const body = await readJson(c, splitSchema);
     if (body.ratios && body.ratios.reduce((a, b) => a + b, 0) <= 0) throw new TailorError('INVALID_ARGUMENT', 'ratios must not all be 0: give train, validation and test shares such as [0.8, 0.1, 0.1].');
-    const { manifest: split, report } = await deps.jobs.exclusive(() => splitDataset({ home: deps.home, name: manifest.name, ratios: body.ratios, seed: body.seed ?? 42 }));
+    const { manifest: split, report } = await deps.jobs.exclusive(() => splitDataset({ home: deps.home, stores: deps.owner, name: manifest.name, ratios: body.ratios, seed: body.seed ?? 42 }));
     return c.json({ dataset: datasetSummary(split), report });
   });
 

@@ -42,7 +42,7 @@ export function modelRoutes(deps: ServerDeps): Hono<AppEnv> {
     const names = await visibleCollections(deps, principal);
     const plain = deps.chatModel?.modelId ?? EXTRACTIVE_MODEL;
     // Each adapter the key may see, alone and over each collection it came from.
-    const adapters = (await visibleAdapters(deps.home, principal)).filter((a) => !a.containsErasedData);
+    const adapters = (await visibleAdapters(deps.owner, principal)).filter((a) => !a.containsErasedData);
     const adapterIds = adapters.flatMap((a) => [ADAPTER_PREFIX + a.name, ...(a.collections ?? []).filter((n) => n !== '*' && names.includes(n)).map((n) => `${RAG_PREFIX}${n}+${ADAPTER_PREFIX}${a.name}`)]);
     return c.json({ object: 'list', data: [...names.map((n) => entry(RAG_PREFIX + n)), entry(plain), ...adapterIds.map(entry)] });
   });
@@ -51,7 +51,7 @@ export function modelRoutes(deps: ServerDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     const named = splitAdapterModel(id);
     if (named.adapter !== undefined) {
-      const visible = (await visibleAdapters(deps.home, principalOf(c))).some((a) => a.name === named.adapter && !a.containsErasedData);
+      const visible = (await visibleAdapters(deps.owner, principalOf(c))).some((a) => a.name === named.adapter && !a.containsErasedData);
       if (!visible) throw new TailorError('NOT_FOUND', `No model "${id}" (or your key has no access to it).`);
       if (named.model) await resolveRagModel(deps, principalOf(c), named.model);
     } else if (ragCollection(id) !== undefined) await resolveRagModel(deps, principalOf(c), id);

@@ -1,6 +1,4 @@
 import { Hono } from 'hono';
-import { createDatasetStore } from '../../finetune/datasets/store.js';
-import { createAdapterRegistry } from '../../finetune/registry.js';
 import { principalOf, type AppEnv, type ServerDeps } from '../context.js';
 import { grants, seesAll } from '../auth.js';
 import { adapterScope, datasetScope, mayRead } from '../finetune/access.js';
@@ -12,9 +10,9 @@ export function statsRoutes(deps: ServerDeps): Hono<AppEnv> {
     const principal = principalOf(c);
     const stats = await deps.tailor.store.doStats();
     const collections = stats.collections.filter((s) => grants(principal, s.name));
-    const datasets = (await createDatasetStore(deps.home).list()).filter((m) => mayRead(principal, datasetScope(m)));
+    const datasets = (await deps.owner.datasets.list()).filter((m) => mayRead(principal, datasetScope(m)));
     const map = new Map(datasets.map((m) => [m.name, m]));
-    const adapters = (await createAdapterRegistry(deps.home).list()).filter((a) => mayRead(principal, adapterScope(a, map)));
+    const adapters = (await deps.owner.adapters.list()).filter((a) => mayRead(principal, adapterScope(a, map)));
     return c.json({
       documents: collections.reduce((n, s) => n + s.documents, 0),
       chunks: collections.reduce((n, s) => n + s.chunks, 0),

@@ -3,8 +3,6 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { TailorError } from '../../core/errors.js';
 import { assertName } from '../../finetune/names.js';
-import { createDatasetStore } from '../../finetune/datasets/store.js';
-import { createAdapterRegistry } from '../../finetune/registry.js';
 import { TRAIN_BACKENDS } from '../../finetune/train.js';
 import { principalOf, type AppContext, type AppEnv, type ServerDeps } from '../context.js';
 import { readJson } from '../limits.js';
@@ -40,7 +38,7 @@ export function trainingRoutes(deps: ServerDeps): Hono<AppEnv> {
     const principal = principalOf(c);
     const body = await readJson(c, startTrainingSchema);
     const datasetMissing = () => new TailorError('NOT_FOUND', `No dataset "${body.dataset}" (or your key has no access to it); GET /api/datasets lists yours.`, { details: { dataset: body.dataset } });
-    const manifest = (await createDatasetStore(deps.home).list()).find((m) => m.name === assertName(body.dataset, 'dataset'));
+    const manifest = (await deps.owner.datasets.list()).find((m) => m.name === assertName(body.dataset, 'dataset'));
     if (!manifest) throw datasetMissing();
     const collections = datasetScope(manifest);
     requireChange(principal, collections, datasetMissing);
@@ -49,7 +47,7 @@ export function trainingRoutes(deps: ServerDeps): Hono<AppEnv> {
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..+$/, '').replace('T', '-');
     const adapter = assertName(body.adapter ?? `${manifest.name}-${body.backend}-${stamp}`, 'adapter');
     const busy = runs.list().some((r) => r.adapter === adapter && !isFinal(r.status));
-    if (busy || (await createAdapterRegistry(deps.home).find(adapter))) {
+    if (busy || (await deps.owner.adapters.find(adapter))) {
       throw new TailorError('INVALID_ARGUMENT', `An adapter named "${adapter}" exists already (or is being trained): choose another name, or delete it first.`, { details: { adapter } });
     }
     const params: TrainParams = { adapter, dataset: manifest.name, base, backend: body.backend, hyperparameters: body.hyperparameters ?? {} };
