@@ -32,42 +32,6 @@ test('an unreachable server is STORE_UNAVAILABLE with a message saying what to c
   await assert.rejects(createPostgresStore({ connectionString: `postgres://127.0.0.1:${port}/x`, schema: 'Robert"; DROP' }), (e) => isTailorError(e) && e.code === 'INVALID_ARGUMENT');
 });
 
-describe('keyword search prunes long posting lists without changing the result', { skip }, () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startPostgresCluster();
-  });
-  after(() => server?.stop());
-
-  test('MaxScore pruning returns the top k of scoring every posting, with and without a filter', async () => {
-    const url = `${server.url}?schema=pruning`;
-    // Forced to prune on every query, with a small first pass so the second (MaxScore) pass runs.
-    const pruned = await createPostgresStore({ connectionString: url, bm25Pruning: { pruneAbove: 0, seedPostings: 200 } });
-    const full = await createPostgresStore({ connectionString: url, bm25Pruning: { pruneAbove: Number.POSITIVE_INFINITY } });
-    try {
-      const random = seededRandom(7);
-      const upserts = Array.from({ length: 1500 }, (_, i) => testDoc({ id: `z${i}`, collection: i % 3 === 0 ? 'odd' : 'main', paragraphs: [randomText(random, 30 + Math.floor(random() * 40))] }));
-      for (let i = 0; i < upserts.length; i += 300) await full.doWrite({ upserts: upserts.slice(i, i + 300) });
-      let compared = 0;
-      for (let q = 0; q < 60; q++) {
-        const text = randomText(random, 2 + Math.floor(random() * 6));
-        for (const filter of [undefined, { collections: ['odd'] }]) {
-          const k = q % 2 === 0 ? 10 : 3;
-          const expected = (await full.doQuery({ text, k, filter })).keyword;
-          const actual = (await pruned.doQuery({ text, k, filter })).keyword;
-          assert.ok(expected.length > 0, text);
-          assertSameRanking(actual, expected, `"${text}"${filter ? ' (odd only)' : ''}`);
-          compared++;
-        }
-      }
-      assert.equal(compared, 120);
-    } finally {
-      await pruned.close();
-      await full.close();
-    }
-  });
-});
-
 describe('two processes on one database answer as one service', { skip }, () => {
   let server: TestServer;
   before(async () => {

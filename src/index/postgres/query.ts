@@ -1,5 +1,11 @@
 /**
- * The vector leg in SQL (the keyword leg is keyword.ts), filters applied in the same statement (before ranking).
+ * The two retrieval legs in SQL, filters applied in the same statement (before ranking).
+ *
+ * Keyword: true BM25 from the stored statistics — idf from `terms.df` and the live chunk count,
+ * length normalisation from `bm25_stats` — with the embedded index's formula, field weight and
+ * saturation, so scores equal a fresh in-memory build (up to float32 rounding there). Postings
+ * carry their chunk's lengths and document, so scoring reads them alone; chunk ids are joined
+ * only for the top k.
  *
  * Vector: pgvector's cosine distance; exact (a sort over the filtered rows) below `exactBelow`
  * stored vectors, through the HNSW index above it (with iterative scans, so a filter never
@@ -7,10 +13,53 @@
  */
 import type pg from 'pg';
 import type { Filter } from '../../core/types.js';
+import type { Bm25Params } from '../bm25.js';
 import type { ScoredChunkId } from '../store.js';
 import type { ExactVectorCache } from './exact-vectors.js';
 import { filterWhere, Params } from './filter.js';
 import type { Tables } from './schema.js';
+
+export async function keywordSearch(db: pg.Pool, t: Tables, terms: readonly string[], k: number, filter: Filter | undefined, bm25: Bm25Params): Promise<ScoredChunkId[]> {
+  const queryCounts = new Map<string, number>();
+  for (const term of terms) queryCounts.set(term, (queryCounts.get(term) ?? 0) + 1);
+  if (queryCounts.size === 0) return [];
+  const params = new Params();
+  const termsParam = params.add([...queryCounts.keys()]);
+  const countsParam = params.add([...queryCounts.values()]);
+  const k1 = params.add(bm25.k1);
+  const b = params.add(bm25.b);
+  const fw = params.add(bm25.fieldWeight);
+  const where = await filterWhere(db, t, filter, params);
+  const limit = params.add(k);
+  const { rows } = await db.query<{ id: string; score: number }>(
+    `WITH s AS (
+       SELECT chunks::float8 AS n,
+              CASE WHEN chunks = 0 OR body_total + ${fw}::float8 * field_total = 0 THEN 1
+                   ELSE (body_total + ${fw}::float8 * field_total) / chunks END AS avgdl
+       FROM ${t.stats} WHERE id = 1),
+     w AS (
+       SELECT q.term, q.qtf * ln(1 + (s.n - tm.df + 0.5) / (tm.df + 0.5)) * (${k1}::float8 + 1) AS weight
+       FROM unnest(${termsParam}::text[], ${countsParam}::int[]) AS q(term, qtf)
+       JOIN ${t.terms} tm ON tm.term = q.term CROSS JOIN s
+       WHERE tm.df > 0),
+     scored AS MATERIALIZED (
+       SELECT p.chunk_key, sum(w.weight * (p.body_tf + ${fw}::float8 * p.field_tf)
+                / ((p.body_tf + ${fw}::float8 * p.field_tf) + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * (p.body_len + ${fw}::float8 * p.field_len) / s.avgdl))) AS score
+       FROM w JOIN ${t.postings} p ON p.term = w.term
+         ${where === 'TRUE' ? '' : `JOIN ${t.documents} d ON d.doc_key = p.doc_key`}
+         CROSS JOIN s
+       WHERE (p.body_tf + ${fw}::float8 * p.field_tf) > 0 AND ${where}
+       GROUP BY p.chunk_key),
+     -- Everything scoring at least the k-th best, so ties at the cut are broken by chunk id, as in memory.
+     cut AS (SELECT score FROM scored ORDER BY score DESC OFFSET ${limit}::int - 1 LIMIT 1)
+     SELECT c.id, sc.score FROM scored sc JOIN ${t.chunks} c ON c.chunk_key = sc.chunk_key
+     WHERE sc.score >= coalesce((SELECT score FROM cut), '-infinity'::float8)
+     ORDER BY sc.score DESC, c.id COLLATE "C"
+     LIMIT ${limit}`,
+    params.values,
+  );
+  return rows.map((row) => ({ chunkId: row.id, score: Number(row.score) }));
+}
 
 export interface VectorSearchOptions {
   pgvector: boolean;

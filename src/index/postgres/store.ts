@@ -13,8 +13,7 @@ import { DEFAULT_BM25_PARAMS, type Bm25Params } from '../bm25.js';
 import type { ChunkLookup, DocumentLookup, SharedDatabase, Store, StoreQuery, StoreQueryResult, StoreStats, StoreWrite, StoreWriteResult } from '../store.js';
 import { prepareWrite } from '../write.js';
 import { ExactVectorCache } from './exact-vectors.js';
-import { vectorSearch } from './query.js';
-import { DEFAULT_KEYWORD_OPTIONS, keywordSearch, type KeywordOptions } from './keyword.js';
+import { keywordSearch, vectorSearch } from './query.js';
 import { selectChunks, selectDocuments } from './rows.js';
 import { initialiseSchema, readMeta, tablesIn, toPgStoreError, type Tables } from './schema.js';
 import { commitPgWrite } from './write.js';
@@ -34,8 +33,6 @@ export interface PostgresStoreOptions {
   exactBelow?: number;
   /** HNSW candidate list size at query time (default 100). */
   efSearch?: number;
-  /** When keyword search prunes long posting lists, exactly (keyword.ts). */
-  bm25Pruning?: Partial<KeywordOptions>;
   bm25?: Partial<Bm25Params>;
   logger?: Logger;
 }
@@ -69,7 +66,7 @@ export class PostgresStore implements Store {
     readonly storeId: string,
     /** Whether vectors go through pgvector (HNSW) rather than an exact scan in the process. */
     readonly pgvector: boolean,
-    private readonly options: { exactBelow: number; efSearch: number; bm25: Bm25Params; pruning: KeywordOptions },
+    private readonly options: { exactBelow: number; efSearch: number; bm25: Bm25Params },
     private readonly logger: Logger,
   ) {}
 
@@ -92,7 +89,6 @@ export class PostgresStore implements Store {
       return new PostgresStore(pool, !options.pool, t, opened.storeId, opened.pgvector, {
         exactBelow: options.exactBelow ?? 20_000,
         efSearch: options.efSearch ?? 100,
-        pruning: { ...DEFAULT_KEYWORD_OPTIONS, ...options.bm25Pruning },
         bm25: { ...DEFAULT_BM25_PARAMS, ...options.bm25 },
       }, logger);
     } catch (error) {
@@ -127,7 +123,7 @@ export class PostgresStore implements Store {
     if (!(query.k > 0)) return result;
     return this.run(async () => {
       if (query.text !== undefined && query.text.trim() !== '') {
-        result.keyword = await keywordSearch(this.pool, this.t, analyze(query.text), query.k, query.filter, this.options.bm25, this.options.pruning);
+        result.keyword = await keywordSearch(this.pool, this.t, analyze(query.text), query.k, query.filter, this.options.bm25);
       }
       if (query.vector !== undefined) {
         const meta = new Map(
