@@ -145,6 +145,29 @@ describe('replicas: two built `tailor serve` on one PostgreSQL', { skip }, () =>
     assert.ok(remaining.count < dataset.count);
   });
 
+  test('a dataset build whose replica is killed mid-build is taken over and finished by the other', async () => {
+    const a = await replica('a3');
+    const b = servers.find((s) => alive(s) && s !== a)!;
+    const build = await call(a, '/api/datasets/build', { key: admin, json: { collection: 'ore', kind: 'qa', name: 'ore-qa', perChunk: 20 } });
+    assert.equal(build.status, 202, JSON.stringify(build.body));
+    const jobId = build.body.jobId as string;
+    const claimed = await until(() => pool.query(`SELECT state, done, lease_owner FROM ${SCHEMA}.jobs WHERE id = $1`, [jobId]), (r) => r.rows[0]?.state === 'running' || r.rows[0]?.state === 'done', 'a replica to claim the build', 30_000);
+    assert.equal(claimed.rows[0].state, 'running', 'the build was still running when the replica was killed');
+    // Kill whichever replica holds it (either may have claimed it; the lease names its pid).
+    const holder = String(claimed.rows[0].lease_owner);
+    const runner = [a, b].find((s) => holder.startsWith(`${s.child.pid}-`))!;
+    assert.ok(runner, `the lease owner ${holder} is one of the replicas`);
+    const other = runner === a ? b : a;
+    await runner.stop('SIGKILL');
+    const done = await until(() => call(other, `/api/jobs/${jobId}`, { key: admin }), (r) => r.body?.state === 'done' || r.body?.state === 'failed', 'the build to finish on the surviving replica', 90_000);
+    assert.equal(done.body.state, 'done', JSON.stringify(done.body.error));
+    const row = await pool.query(`SELECT attempts FROM ${SCHEMA}.jobs WHERE id = $1`, [jobId]);
+    assert.equal(row.rows[0].attempts, 2, 'claimed by the killed replica, then taken over');
+    const listed = await call(other, '/api/datasets', { key: admin });
+    const dataset = (listed.body.datasets as Array<{ name: string; documents: number }>).find((d) => d.name === 'ore-qa');
+    assert.equal(dataset?.documents, 400, JSON.stringify(listed.body));
+  });
+
   test('a key created through A works through B at once; revoked through A, B refuses it at once', async () => {
     const [a, b] = servers.filter(alive);
     const created = await call(a!, '/api/keys', { key: admin, json: { name: 'harbour-reader', role: 'reader', collections: ['harbour'] } });

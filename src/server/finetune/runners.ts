@@ -21,6 +21,12 @@ export interface BuildParams {
 export function datasetBuildRunner(deps: Pick<ServerDeps, 'tailor' | 'home' | 'owner' | 'logger'>) {
   return async (spec: JobSpec, run: JobRun): Promise<JobResult> => {
     const p = spec.params as unknown as BuildParams;
+    // A rerun (the job taken over from a replica that died after saving) finds its own save and stops there.
+    const existing = (await deps.owner.datasets.list()).find((m) => m.name === p.name);
+    const last = existing?.history.at(-1);
+    if (existing && last?.operation === 'build' && last.details.job === run.id) {
+      return { result: { dataset: existing.name, manifest: existing, resumed: true } };
+    }
     const built = await buildFromCollection({
       store: deps.tailor.store, collection: spec.collection, kind: p.kind, questionsPerChunk: p.perChunk, maxChunks: p.maxChunks,
       seed: p.seed ?? 42, systemPrompt: p.systemPrompt, logger: deps.logger, abortSignal: run.signal,
@@ -28,7 +34,7 @@ export function datasetBuildRunner(deps: Pick<ServerDeps, 'tailor' | 'home' | 'o
     });
     const saved = await saveBuiltDataset({
       home: deps.home, stores: deps.owner, name: p.name, examples: built.examples, mode: p.mode,
-      details: { collection: spec.collection, kind: p.kind, generator: built.report.generator, chunks: built.report.chunks, documents: built.report.documents, seed: p.seed ?? 42 },
+      details: { collection: spec.collection, kind: p.kind, generator: built.report.generator, chunks: built.report.chunks, documents: built.report.documents, seed: p.seed ?? 42, job: run.id },
     });
     return { result: { dataset: saved.manifest.name, manifest: saved.manifest, build: built.report } };
   };
