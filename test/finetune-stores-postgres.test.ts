@@ -38,6 +38,24 @@ describe('datasets and adapters contract: tables of a PostgreSQL store (Debian c
     },
   });
 
+  test('two replicas flagging one adapter at the same moment both keep their erasure entry', { skip }, async () => {
+    const pools = [1, 2, 3].map(() => new pg.Pool({ connectionString: server.url, max: 2 }));
+    try {
+      const [a, b, c] = await Promise.all(pools.map(async (pool) => finetuneStoresFor(await tempDir('tailor-ft-race-'), { sharedDatabase: { pool, schema: 'ft_race' } })));
+      await a!.adapters.put(await adapterWithFile(a!, 'shared-lora', ['d1', 'd2'], Buffer.from('w')));
+      // Both read the unflagged manifest, then each writes its own erasure.
+      const [seenByA] = await a!.adapters.list();
+      const [seenByB] = await b!.adapters.list();
+      await a!.adapters.put({ ...seenByA!, containsErasedData: true, erasures: [{ at: '2026-01-01T00:00:00.000Z', documentIds: ['d1'], exampleIds: ['d1-ex'] }] });
+      await b!.adapters.put({ ...seenByB!, containsErasedData: true, erasures: [{ at: '2026-01-01T00:00:01.000Z', documentIds: ['d2'], exampleIds: ['d2-ex'] }] });
+      const final = await c!.adapters.get('shared-lora');
+      assert.equal(final.containsErasedData, true);
+      assert.deepEqual(final.erasures?.map((e) => e.documentIds), [['d1'], ['d2']]);
+    } finally {
+      for (const pool of pools) await pool.end();
+    }
+  });
+
   test('two homes on one PostgreSQL store: a document forgotten through one flags the adapter recorded through the other', { skip }, async () => {
     const url = `${server.url}?schema=ft_homes`;
     const a = await openHome({ home: await tempDir('tailor-ft-home-a-'), store: url, embedder: 'none' });

@@ -137,8 +137,11 @@ CREATE TABLE IF NOT EXISTS ${files} (
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
+        // Erasure flags only accumulate: two replicas flagging one adapter at once both keep their entry.
+        const { rows: [previous] } = await client.query<{ manifest: string }>(`SELECT manifest FROM ${adapters} WHERE name = $1 FOR UPDATE`, [manifest.name]);
+        const merged = previous ? withErasuresOf(parse(manifest.name, previous.manifest), manifest) : manifest;
         await client.query(`INSERT INTO ${adapters} (name, created_at, manifest) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET manifest = EXCLUDED.manifest`, [
-          manifest.name, manifest.createdAt, JSON.stringify(manifest),
+          merged.name, merged.createdAt, JSON.stringify(merged),
         ]);
         await upload(client, manifest);
         await client.query('COMMIT');
@@ -155,4 +158,14 @@ CREATE TABLE IF NOT EXISTS ${files} (
       return (deleted.rowCount ?? 0) > 0;
     }),
   };
+}
+
+/** `next`, keeping every erasure `stored` recorded (a concurrent flag this write did not read). */
+function withErasuresOf(stored: AdapterManifest, next: AdapterManifest): AdapterManifest {
+  if (stored.createdAt !== next.createdAt || !stored.containsErasedData) return next;
+  const key = (e: NonNullable<AdapterManifest['erasures']>[number]) => JSON.stringify([e.at, e.documentIds, e.exampleIds]);
+  const seen = new Set((next.erasures ?? []).map(key));
+  const missing = (stored.erasures ?? []).filter((e) => !seen.has(key(e)));
+  const erasures = [...(next.erasures ?? []), ...missing].sort((a, b) => a.at.localeCompare(b.at));
+  return { ...next, containsErasedData: true, ...(erasures.length > 0 ? { erasures } : {}) };
 }
