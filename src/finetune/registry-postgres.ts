@@ -6,16 +6,15 @@
  * adapter is first resolved there and refetched when the stored file's hash changes.
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type pg from 'pg';
 import { TailorError } from '../core/errors.js';
 import { sha256Hex } from '../core/hash.js';
 import type { SharedDatabase } from '../index/store.js';
-import { runLockedDdl } from '../index/postgres/locked-ddl.js';
-import { toPgStoreError } from '../index/postgres/schema.js';
+import { inTransaction, tablesOnFirstUse } from '../index/postgres/locked-ddl.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { assertName } from './names.js';
-import type { AdapterManifest, AdapterRegistry } from './registry.js';
+import { adapterFilePaths, insideDir, withAdapterFilePaths, type AdapterManifest, type AdapterRegistry } from './registry.js';
 
 interface FileRow {
   file: string;
@@ -28,8 +27,7 @@ export function createPostgresAdapterRegistry(options: { database: SharedDatabas
   const files = `"${schema}"."adapter_files"`;
   const dir = join(options.home, 'adapters');
   const adapterDir = (name: string) => join(dir, assertName(name, 'adapter'));
-  let made: Promise<void> | null = null;
-  const ready = () => (made ??= runLockedDdl(pool, `tailor-adapters:${schema}`, `CREATE SCHEMA IF NOT EXISTS "${schema}";
+  const run = tablesOnFirstUse(pool, schema, `tailor-adapters:${schema}`, `CREATE SCHEMA IF NOT EXISTS "${schema}";
 CREATE TABLE IF NOT EXISTS ${adapters} (name TEXT PRIMARY KEY, created_at TEXT NOT NULL, manifest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS ${files} (
   name TEXT NOT NULL REFERENCES ${adapters} (name) ON DELETE CASCADE,
@@ -37,18 +35,7 @@ CREATE TABLE IF NOT EXISTS ${files} (
   sha256 TEXT NOT NULL,
   bytes BYTEA NOT NULL,
   PRIMARY KEY (name, file)
-);`).catch((error: unknown) => {
-    made = null;
-    throw error;
-  }));
-  const run = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      await ready();
-      return await fn();
-    } catch (error) {
-      throw toPgStoreError(error, schema);
-    }
-  };
+);`);
   const parse = (name: string, text: string): AdapterManifest => {
     try {
       return JSON.parse(text) as AdapterManifest;
@@ -57,8 +44,8 @@ CREATE TABLE IF NOT EXISTS ${files} (
     }
   };
 
-  /** Writes the stored files this replica lacks (or holds in another version) into the adapter's folder. */
-  async function fetchFiles(name: string): Promise<void> {
+  /** Writes the stored files this replica lacks (or holds in another version) into the adapter's folder; returns their names. */
+  async function fetchFiles(name: string): Promise<string[]> {
     const { rows } = await pool.query<FileRow>(`SELECT file, sha256 FROM ${files} WHERE name = $1`, [name]);
     for (const row of rows) {
       const local = join(adapterDir(name), row.file);
@@ -69,38 +56,25 @@ CREATE TABLE IF NOT EXISTS ${files} (
       await mkdir(dirname(local), { recursive: true });
       await writeFileAtomic(local, stored.bytes);
     }
+    return rows.map((row) => row.file);
   }
 
   /** The manifest's own files inside the adapter's folder, as paths relative to it. */
-  const ownFiles = (manifest: AdapterManifest): string[] => {
-    const candidates = [manifest.format === 'gguf-lora' ? manifest.path : undefined, manifest.extra?.chartPath];
-    return candidates
-      .filter((p): p is string => typeof p === 'string')
-      .map((p) => relative(adapterDir(manifest.name), p))
-      .filter((r) => r.length > 0 && !r.startsWith('..') && !isAbsolute(r));
-  };
+  const ownFiles = (manifest: AdapterManifest): string[] =>
+    adapterFilePaths(manifest).map((p) => insideDir(adapterDir(manifest.name), p)).filter((r): r is string => r !== undefined);
 
   /** Paths in the stored manifest are this replica's: the same files under its own home. */
-  const localised = (manifest: AdapterManifest, stored: string[]): AdapterManifest => {
-    const here = (p: unknown) => {
-      if (typeof p !== 'string') return p;
+  const localised = (manifest: AdapterManifest, stored: string[]): AdapterManifest =>
+    withAdapterFilePaths(manifest, (p) => {
       const file = stored.find((f) => p === f || p.endsWith(sep + f) || p.endsWith(`/${f}`));
       return file ? join(adapterDir(manifest.name), file) : p;
-    };
-    return {
-      ...manifest,
-      path: here(manifest.path) as string,
-      ...(manifest.extra ? { extra: { ...manifest.extra, ...(manifest.extra.chartPath ? { chartPath: here(manifest.extra.chartPath) } : {}) } } : {}),
-    };
-  };
+    });
 
   async function find(name: string): Promise<AdapterManifest | undefined> {
     return run(async () => {
       const { rows } = await pool.query<{ manifest: string }>(`SELECT manifest FROM ${adapters} WHERE name = $1`, [assertName(name, 'adapter')]);
       if (!rows[0]) return undefined;
-      await fetchFiles(name);
-      const { rows: stored } = await pool.query<{ file: string }>(`SELECT file FROM ${files} WHERE name = $1`, [name]);
-      return localised(parse(name, rows[0].manifest), stored.map((r) => r.file));
+      return localised(parse(name, rows[0].manifest), await fetchFiles(name));
     });
   }
 
@@ -134,9 +108,7 @@ CREATE TABLE IF NOT EXISTS ${files} (
     },
     put: (manifest) => run(async () => {
       assertName(manifest.name, 'adapter');
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         // Erasure flags only accumulate: two replicas flagging one adapter at once both keep their entry.
         const { rows: [previous] } = await client.query<{ manifest: string }>(`SELECT manifest FROM ${adapters} WHERE name = $1 FOR UPDATE`, [manifest.name]);
         const merged = previous ? withErasuresOf(parse(manifest.name, previous.manifest), manifest) : manifest;
@@ -144,13 +116,7 @@ CREATE TABLE IF NOT EXISTS ${files} (
           merged.name, merged.createdAt, JSON.stringify(merged),
         ]);
         await upload(client, manifest);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     }),
     delete: (name) => run(async () => {
       const deleted = await pool.query(`DELETE FROM ${adapters} WHERE name = $1`, [assertName(name, 'adapter')]);

@@ -2,7 +2,7 @@ import { subdirectories } from '../io/subdirectories.js';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { TailorError } from '../core/errors.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { assertName } from './names.js';
@@ -114,6 +114,27 @@ export function createAdapterRegistry(home: string): AdapterRegistry {
       return existed;
     },
   };
+}
+
+/** The files an adapter is used with, as its manifest records them: the LoRA file and the training curve. */
+export function adapterFilePaths(manifest: AdapterManifest): string[] {
+  return [manifest.format === 'gguf-lora' ? manifest.path : undefined, manifest.extra?.chartPath].filter((p): p is string => typeof p === 'string');
+}
+
+/** The manifest with those two paths passed through `to` (a copy elsewhere, another replica's folder). */
+export function withAdapterFilePaths(manifest: AdapterManifest, to: (path: string) => string): AdapterManifest {
+  const chartPath = manifest.extra?.chartPath;
+  return {
+    ...manifest,
+    path: manifest.format === 'gguf-lora' ? to(manifest.path) : manifest.path,
+    ...(manifest.extra ? { extra: { ...manifest.extra, ...(typeof chartPath === 'string' ? { chartPath: to(chartPath) } : {}) } } : {}),
+  };
+}
+
+/** `path` relative to `dir` when it lies inside it, else undefined. */
+export function insideDir(dir: string, path: string): string | undefined {
+  const rel = relative(dir, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel;
 }
 
 /**

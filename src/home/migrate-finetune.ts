@@ -6,9 +6,9 @@
  * a copy left from an earlier migration, and it may still hold examples erased since.
  */
 import { copyFile, mkdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TailorError } from '../core/errors.js';
-import type { AdapterManifest, AdapterRegistry } from '../finetune/registry.js';
+import { adapterFilePaths, insideDir, withAdapterFilePaths, type AdapterManifest, type AdapterRegistry } from '../finetune/registry.js';
 import type { FinetuneStores } from '../finetune/stores.js';
 
 export interface FinetuneCopyResult {
@@ -42,17 +42,16 @@ async function withFilesIn(target: AdapterRegistry, manifest: AdapterManifest, s
   const fromDir = source.adapterDir(manifest.name);
   const toDir = target.adapterDir(manifest.name);
   if (fromDir === toDir) return manifest;
-  const moved = async (path: unknown): Promise<unknown> => {
-    if (typeof path !== 'string') return path;
-    const rel = relative(fromDir, path);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return path;
+  for (const path of adapterFilePaths(manifest)) {
+    const rel = insideDir(fromDir, path);
+    if (rel === undefined) continue;
     await mkdir(dirname(join(toDir, rel)), { recursive: true });
     await copyFile(path, join(toDir, rel));
-    return join(toDir, rel);
-  };
-  const path = manifest.format === 'gguf-lora' ? ((await moved(manifest.path)) as string) : manifest.path;
-  const extra = manifest.extra ? { ...manifest.extra, ...(manifest.extra.chartPath ? { chartPath: await moved(manifest.extra.chartPath) } : {}) } : undefined;
-  return { ...manifest, path, ...(extra ? { extra } : {}) };
+  }
+  return withAdapterFilePaths(manifest, (path) => {
+    const rel = insideDir(fromDir, path);
+    return rel === undefined ? path : join(toDir, rel);
+  });
 }
 
 function sameErasures(a: AdapterManifest, b: AdapterManifest): boolean {

@@ -8,8 +8,7 @@ import type pg from 'pg';
 import { TailorError } from '../core/errors.js';
 import type { SharedDatabase } from '../index/store.js';
 import { redactPostgresUrl } from '../index/postgres/index.js';
-import { toPgStoreError } from '../index/postgres/schema.js';
-import { runLockedDdl } from '../index/postgres/locked-ddl.js';
+import { runLockedDdl, tablesOnFirstUse } from '../index/postgres/locked-ddl.js';
 import { grantsWithin, keyNotFound, newKey, summary, type ActingKey, type KeyStore, type KeySummary, type Principal, type Role, type StoredKey } from './keys.js';
 
 interface KeyRow {
@@ -30,21 +29,9 @@ export function createPostgresKeyStore(options: { database: SharedDatabase; /** 
   const { pool, schema } = options.database;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new TailorError('INVALID_ARGUMENT', `The Postgres schema name "${schema}" is not allowed: use lowercase letters, digits and _.`);
   const table = `"${schema}"."api_keys"`;
-  // The table is made on first use; a failure (the database down at start) is retried by the next call.
-  let made: Promise<void> | null = null;
-  const ready = () => (made ??= ensureTable(pool, schema, table).catch((error: unknown) => {
-    made = null;
-    throw error;
-  }));
   // A database that cannot be reached answers STORE_UNAVAILABLE (503), never a bare driver error.
-  const query = async <R extends pg.QueryResultRow>(sql: string, values: unknown[] = []) => {
-    try {
-      await ready();
-      return await pool.query<R>(sql, values);
-    } catch (error) {
-      throw toPgStoreError(error, schema);
-    }
-  };
+  const run = tablesOnFirstUse(pool, schema, `tailor-keys:${schema}`, keyTableDdl(schema, table));
+  const query = <R extends pg.QueryResultRow>(sql: string, values: unknown[] = []) => run(() => pool.query<R>(sql, values));
   const all = async (): Promise<StoredKey[]> => (await query<KeyRow>(`SELECT * FROM ${table} ORDER BY created_at, key_id`)).rows.map(fromRow);
   const inReach = (keys: StoredKey[], { by }: ActingKey) => (by ? keys.filter((k) => grantsWithin(k, by)) : keys);
 
@@ -80,8 +67,8 @@ export function createPostgresKeyStore(options: { database: SharedDatabase; /** 
   };
 }
 
-async function ensureTable(pool: pg.Pool, schema: string, table: string): Promise<void> {
-  await runLockedDdl(pool, `tailor-keys:${schema}`, `CREATE SCHEMA IF NOT EXISTS "${schema}";
+function keyTableDdl(schema: string, table: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS "${schema}";
 CREATE TABLE IF NOT EXISTS ${table} (
   key_id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -90,8 +77,10 @@ CREATE TABLE IF NOT EXISTS ${table} (
   hash TEXT NOT NULL UNIQUE,
   prefix TEXT NOT NULL,
   created_at TEXT NOT NULL
-);`);
+);`;
 }
+
+const ensureTable = (pool: pg.Pool, schema: string, table: string) => runLockedDdl(pool, `tailor-keys:${schema}`, keyTableDdl(schema, table));
 
 /** Every stored key with its hash, for copying them to another store (`tailor store migrate`). */
 export async function readKeyTable(database: SharedDatabase): Promise<StoredKey[]> {

@@ -11,7 +11,7 @@ import type { JobQueue } from './jobs.js';
  */
 export function createRoutedJobQueue(main: JobQueue, byKind: ReadonlyMap<string, JobQueue>): JobQueue {
   const queueFor = (kind: string) => byKind.get(kind) ?? main;
-  const all = [main, ...new Set(byKind.values())].filter((q, i, list) => list.indexOf(q) === i);
+  const all = [...new Set([main, ...byKind.values()])];
   const first = async <T>(ask: (queue: JobQueue) => Promise<T | undefined>): Promise<T | undefined> => {
     for (const queue of all) {
       const found = await ask(queue);

@@ -7,8 +7,7 @@
 import type pg from 'pg';
 import { TailorError } from '../../core/errors.js';
 import type { SharedDatabase } from '../../index/store.js';
-import { runLockedDdl } from '../../index/postgres/locked-ddl.js';
-import { toPgStoreError } from '../../index/postgres/schema.js';
+import { inTransaction, tablesOnFirstUse } from '../../index/postgres/locked-ddl.js';
 import { assertName } from '../names.js';
 import { assertRestorable, assertUnchanged, examplesText, nextManifest, parseExamplesText, type DatasetManifest, type DatasetStore } from './store.js';
 import { sha256Hex } from '../../core/hash.js';
@@ -16,20 +15,8 @@ import { sha256Hex } from '../../core/hash.js';
 export function createPostgresDatasetStore(database: SharedDatabase): DatasetStore {
   const { pool, schema } = database;
   const table = `"${schema}"."datasets"`;
-  let made: Promise<void> | null = null;
-  const ready = () => (made ??= runLockedDdl(pool, `tailor-datasets:${schema}`, `CREATE SCHEMA IF NOT EXISTS "${schema}";
-CREATE TABLE IF NOT EXISTS ${table} (name TEXT PRIMARY KEY, manifest TEXT NOT NULL, examples TEXT NOT NULL);`).catch((error: unknown) => {
-    made = null;
-    throw error;
-  }));
-  const run = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      await ready();
-      return await fn();
-    } catch (error) {
-      throw toPgStoreError(error, schema);
-    }
-  };
+  const run = tablesOnFirstUse(pool, schema, `tailor-datasets:${schema}`, `CREATE SCHEMA IF NOT EXISTS "${schema}";
+CREATE TABLE IF NOT EXISTS ${table} (name TEXT PRIMARY KEY, manifest TEXT NOT NULL, examples TEXT NOT NULL);`);
   const parse = (name: string, text: string): DatasetManifest => {
     try {
       return JSON.parse(text) as DatasetManifest;
@@ -42,21 +29,12 @@ CREATE TABLE IF NOT EXISTS ${table} (name TEXT PRIMARY KEY, manifest TEXT NOT NU
     return rows[0] ? parse(name, rows[0].manifest) : undefined;
   };
   /** Runs `write` in a transaction holding the dataset's row (or its name, before it exists). */
-  const locked = async (name: string, write: (client: pg.PoolClient, previous: DatasetManifest | undefined) => Promise<void>) => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+  const locked = (name: string, write: (client: pg.PoolClient, previous: DatasetManifest | undefined) => Promise<void>) =>
+    inTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`tailor-dataset:${schema}:${name}`]);
       const { rows } = await client.query<{ manifest: string }>(`SELECT manifest FROM ${table} WHERE name = $1 FOR UPDATE`, [name]);
       await write(client, rows[0] ? parse(name, rows[0].manifest) : undefined);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
+    });
   const upsert = (client: pg.PoolClient, manifest: DatasetManifest, text: string) =>
     client.query(`INSERT INTO ${table} (name, manifest, examples) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET manifest = EXCLUDED.manifest, examples = EXCLUDED.examples`, [
       manifest.name, JSON.stringify(manifest), text,
