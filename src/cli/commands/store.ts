@@ -85,7 +85,7 @@ export function registerStore(program: Command, io: CliIo): void {
           };
           if (flags.json) return printJson(io, summary);
           io.stdout.write(
-            `copied ${result.documents} documents, ${result.chunks} chunks, ${result.vectors} vectors${keys.copied > 0 ? `, ${keys.copied} API keys` : ''}, ${finetune.datasets.total} datasets and ${finetune.adapters.total} adapters from ${summary.from} to ${summary.to}; counts verified\n` +
+            `copied ${result.documents} documents, ${result.chunks} chunks, ${result.vectors} vectors${keys.copied > 0 ? `, ${keys.copied} API keys` : ''}, ${finetune.datasets.total} dataset(s) and ${finetune.adapters.total} adapter(s) from ${summary.from} to ${summary.to}; counts verified\n` +
               (switched ? `this home now uses ${summary.to} (the old store is left as it was; delete it when you no longer need it)\n` : '') +
               `uploads and traces stay in ${home}\n`,
           );
